@@ -1,0 +1,41 @@
+import type { Route } from '../core/route.js';
+import type { AccountBase } from '../providers/provider.js';
+
+/** A provider account as configured: the common settings plus the provider's own fields (credentials, …). */
+export type AccountConfig = AccountBase & Record<string, unknown>;
+
+/** The whole configuration, parsed and validated once at start. Nothing else reads the environment. */
+export interface TodokeConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** postgres://… for PostgreSQL; null for embedded SQLite under dataDir. */
+  databaseUrl: string | null;
+  /** Where providers reach this server (webhooks, callbacks), without a trailing slash. */
+  publicUrl: string;
+  /** Run the local provider emulators and point the default accounts at them. */
+  sandbox: boolean;
+  /** Server secret for HMACs of phone numbers (reachability memory, lookups). */
+  secret: string;
+  /** An API key to create at start if missing (for automation). */
+  bootstrapApiKey: string | null;
+  accounts: Record<string, AccountConfig>;
+  routes: Record<string, Route>;
+  /** Purposes messages may declare. */
+  purposes: string[];
+  reachability: {
+    /** How long a definite "unreachable" on a channel makes the route skip that channel for the number. */
+    unreachableTtlMs: number;
+  };
+  engine: {
+    /** How long a claimed message stays leased to one engine before another may take it over. */
+    leaseMs: number;
+    /** Messages claimed per round. */
+    claimBatch: number;
+    /** Longest sleep between rounds when nothing is due. */
+    idlePollMs: number;
+    /** How long SIGTERM waits for in-flight requests before leaving them to lease expiry. */
+    drainMs: number;
+  };
+  log: { level: string };
+}

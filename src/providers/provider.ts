@@ -1,0 +1,90 @@
+import type { Dispatcher } from 'undici';
+import type { z } from 'zod';
+import type { Channel } from '../core/channels.js';
+import type { SendOutcome } from '../core/outcome.js';
+
+/** One request to a provider, already rendered for its channel. */
+export interface SendRequest {
+  /** The attempt's ULID. LINE gets it as X-Line-Delivery-Tag, so a delivery event finds the attempt directly. */
+  attemptId: string;
+  messageId: string;
+  channel: Channel;
+  /** E.164, e.g. +819012345678. */
+  phone: string | null;
+  lineUserId: string | null;
+  email: string | null;
+  text: string;
+  subject?: string;
+  /** Where this account's receipts come back: `${publicUrl}/webhooks/${provider}/${account}`, or null. */
+  callbackUrl: string | null;
+}
+
+/** What the send produced: the outcome, and whatever the provider told us about the message. */
+export type SendResult = SendOutcome;
+
+export interface ProviderClient {
+  send(request: SendRequest): Promise<SendResult>;
+  close(): Promise<void>;
+}
+
+/** A receipt is the provider telling us later what became of a request. */
+export type ReceiptStatus = 'sent' | 'delivered' | 'undelivered' | 'failed';
+
+export interface Receipt {
+  /** Unique per provider event; receipts are de-duplicated on it. */
+  eventId: string;
+  /** The attempt, when the provider echoes our reference (LINE delivery tag, Twilio callback URL). */
+  attemptId?: string;
+  providerMessageId?: string;
+  status: ReceiptStatus;
+  errorCode?: string;
+  units?: number;
+  occurredAt: number;
+}
+
+/** An inbound webhook call, exactly as it arrived. */
+export interface WebhookRequest {
+  /** The full URL the provider called (publicUrl + path + query): Twilio signs it. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+export type WebhookParseResult =
+  | { ok: true; receipts: Receipt[] }
+  | { ok: false; reason: 'bad_signature' | 'malformed'; detail?: string };
+
+/** Settings every account has, whatever its provider. */
+export interface AccountBase {
+  name: string;
+  provider: string;
+  baseUrl: string;
+  /** Requests per second allowed for this account. */
+  rateLimit: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** A request with no answer after this long has an unknown outcome. */
+  timeoutMs: number;
+}
+
+export interface ClientDeps {
+  /** For tests and benchmarks that want their own connection pool; default: an undici Pool per account. */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * Everything todoke knows about one provider. Adding a provider means one folder shaped like the others
+ * (client.ts, errors.ts, receipts.ts, <name>.test.ts, index.ts) and one line in registry.ts.
+ */
+export interface ProviderDefinition<A extends AccountBase = AccountBase> {
+  id: string;
+  displayName: string;
+  channels: readonly Channel[];
+  defaultBaseUrl: string;
+  /** Validates the provider-specific part of an account's config (credentials, from number, …). */
+  accountSchema: z.ZodType<Omit<A, keyof AccountBase>>;
+  /** Names of config fields that are secrets: never logged, never returned by the API. */
+  secretFields: readonly string[];
+  createClient(account: A, deps?: ClientDeps): ProviderClient;
+  parseWebhook(account: A, request: WebhookRequest): WebhookParseResult;
+}

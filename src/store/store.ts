@@ -1,0 +1,118 @@
+import type { AttemptStatus } from '../core/attempt-states.js';
+import type { Channel } from '../core/channels.js';
+import type { MessageStatus } from '../core/message-states.js';
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  EventRecord,
+  MessageRecord,
+  NewEvent,
+  NewMessage,
+  ReachabilityRecord,
+  StoredReceipt,
+} from './records.js';
+
+export type AcceptResult =
+  /** Stored now. */
+  | { result: 'created'; message: MessageRecord }
+  /** The idempotency key was used before with the same request: the original message. */
+  | { result: 'existing'; message: MessageRecord }
+  /** The idempotency key was used before with a different request. */
+  | { result: 'conflict'; message: MessageRecord };
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  purpose?: string;
+  phone?: string;
+  campaignId?: string;
+  createdFrom?: number;
+  createdTo?: number;
+  /** Messages with an id below this one (ids are ULIDs: newest first). */
+  beforeId?: string;
+  limit: number;
+}
+
+/** Fields of a message the engine may change. */
+export type MessagePatch = Partial<
+  Pick<
+    MessageRecord,
+    | 'status'
+    | 'stepIndex'
+    | 'accountIndex'
+    | 'stepTries'
+    | 'nextRunAt'
+    | 'leaseOwner'
+    | 'leaseUntil'
+    | 'deliveredVia'
+    | 'deliveredAt'
+    | 'finalReason'
+    | 'lateDelivery'
+  >
+>;
+
+export type AttemptPatch = Partial<
+  Pick<
+    AttemptRecord,
+    | 'providerMessageId'
+    | 'errorClass'
+    | 'errorCode'
+    | 'errorDetail'
+    | 'units'
+    | 'cost'
+    | 'receiptDeadline'
+  >
+>;
+
+/**
+ * One all-or-nothing change. Every guarded part must match or nothing is written:
+ * - a message update applies only if the message still has `expectVersion` (and the status move is allowed);
+ * - an attempt update with `to` applies only if the attempt is in a state from which `to` is allowed.
+ */
+export interface Change {
+  message?: { id: string; expectVersion: number; patch: MessagePatch };
+  newAttempts?: AttemptRecord[];
+  attempts?: { id: string; to?: AttemptStatus; patch: AttemptPatch }[];
+  events?: NewEvent[];
+  reachability?: ReachabilityRecord[];
+  /** Receipts this change has applied: marked processed with it. */
+  processedReceipts?: number[];
+}
+
+export interface Store {
+  /** Runs migrations. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Stores messages durably (fsync'd before the promise resolves); duplicate idempotency keys resolve to the original. */
+  acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]>;
+  getMessage(id: string): Promise<MessageRecord | null>;
+  listMessages(filter: MessageFilter): Promise<MessageRecord[]>;
+  listAttempts(messageId: string): Promise<AttemptRecord[]>;
+  listEvents(messageId: string): Promise<EventRecord[]>;
+  countMessagesByStatus(): Promise<Record<MessageStatus, number>>;
+
+  /**
+   * Leases up to `limit` active messages whose `nextRunAt` has come and whose lease is free or expired,
+   * realtime before bulk, oldest due first. Leased messages are not returned to other callers until the
+   * lease ends or is released.
+   */
+  claimDueMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<MessageRecord[]>;
+  /** The earliest `nextRunAt` of an active message, or null: lets the engine sleep until then. */
+  nextDueAt(): Promise<number | null>;
+
+  /** Applies one guarded change durably. Resolves false (writing nothing) if a guard did not match. */
+  commit(change: Change): Promise<boolean>;
+
+  /** Stores receipts durably; a receipt whose (provider, eventId) was stored before is ignored. Returns how many were new. */
+  insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number>;
+  /** Receipts not yet applied, oldest first. */
+  pendingReceipts(limit: number): Promise<StoredReceipt[]>;
+  findAttempt(id: string): Promise<AttemptRecord | null>;
+  findAttemptByProviderId(provider: string, providerMessageId: string): Promise<AttemptRecord | null>;
+
+  getReachability(phoneHmac: string, channel: Channel): Promise<ReachabilityRecord | null>;
+
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+}
