@@ -1,0 +1,237 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttemptRecord, NewMessage } from './records.js';
+import type { Store } from './store.js';
+
+/** A fresh, empty store for one test, and how to reopen the same data (to prove durability). */
+export interface StoreHarness {
+  store: Store;
+  reopen(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
+let seq = 0;
+const nextId = () => `01JTEST${String(++seq).padStart(19, '0')}`;
+
+export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
+  const id = overrides.id ?? nextId();
+  return {
+    id,
+    idempotencyKey: id,
+    requestHash: 'hash-a',
+    phone: '+819012345678',
+    phoneHmac: 'hmac-1',
+    lineUserId: null,
+    email: null,
+    purpose: 'payment_reminder',
+    route: {
+      name: 'line-then-sms',
+      steps: [
+        { channel: 'line_pnp', accounts: ['line'], fallbackAfterMs: 900_000, retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 } },
+        { channel: 'sms', accounts: ['twilio'], fallbackAfterMs: 1_800_000, retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 } },
+      ],
+    },
+    content: { text: 'お支払いのお願い' },
+    priority: 'realtime',
+    sendAt: null,
+    expiresAt: null,
+    campaignId: null,
+    metadata: { orderId: 'A-1' },
+    apiKeyId: null,
+    createdAt: T0,
+    ...overrides,
+  };
+}
+
+function newAttempt(messageId: string, overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    id: nextId(),
+    messageId,
+    stepIndex: 0,
+    channel: 'line_pnp',
+    account: 'line',
+    provider: 'line',
+    status: 'sending',
+    providerMessageId: null,
+    errorClass: null,
+    errorCode: null,
+    errorDetail: null,
+    units: null,
+    cost: null,
+    createdAt: T0,
+    updatedAt: T0,
+    receiptDeadline: null,
+    ...overrides,
+  };
+}
+
+/** The behaviour every Store implementation must have. A difference between implementations is a bug. */
+export function describeStoreConformance(name: string, makeHarness: () => Promise<StoreHarness>): void {
+  describe(`Store conformance: ${name}`, () => {
+    let h: StoreHarness;
+    let store: Store;
+    beforeEach(async () => {
+      h = await makeHarness();
+      store = h.store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('stores accepted messages durably: they are there after reopening', async () => {
+      const m = newMessage();
+      const [result] = await store.acceptMessages([m]);
+      expect(result?.result).toBe('created');
+      expect(result?.message).toMatchObject({ id: m.id, status: 'accepted', stepIndex: 0, nextRunAt: T0, version: 0 });
+      store = await h.reopen();
+      const again = await store.getMessage(m.id);
+      expect(again).toMatchObject({ id: m.id, phone: m.phone, route: m.route, content: m.content, metadata: m.metadata });
+    });
+
+    it('keeps one message per idempotency key: same request → existing, different request → conflict', async () => {
+      const m = newMessage({ idempotencyKey: 'order-1' });
+      await store.acceptMessages([m]);
+      const [same] = await store.acceptMessages([newMessage({ idempotencyKey: 'order-1' })]);
+      const [different] = await store.acceptMessages([newMessage({ idempotencyKey: 'order-1', requestHash: 'hash-b' })]);
+      expect(same).toMatchObject({ result: 'existing', message: { id: m.id } });
+      expect(different).toMatchObject({ result: 'conflict', message: { id: m.id } });
+      expect((await store.listMessages({ limit: 10 })).length).toBe(1);
+    });
+
+    it('accepts many concurrent requests, each resolved with its own message', async () => {
+      const messages = Array.from({ length: 200 }, () => newMessage());
+      const results = await Promise.all(messages.map((m) => store.acceptMessages([m])));
+      expect(results.map((r) => r[0]?.message.id)).toEqual(messages.map((m) => m.id));
+      expect((await store.countMessagesByStatus()).accepted).toBe(200);
+    });
+
+    it('claims due messages realtime first, and never hands one out twice while leased', async () => {
+      const bulk = newMessage({ priority: 'bulk', createdAt: T0 - 1000 });
+      const realtime = newMessage({ priority: 'realtime' });
+      const later = newMessage({ createdAt: T0 + 60_000 });
+      await store.acceptMessages([bulk, realtime, later]);
+      const claimed = await store.claimDueMessages('engine-a', T0, 30_000, 10);
+      expect(claimed.map((m) => m.id)).toEqual([realtime.id, bulk.id]);
+      expect(claimed[0]).toMatchObject({ leaseOwner: 'engine-a', leaseUntil: T0 + 30_000 });
+      expect(await store.claimDueMessages('engine-b', T0 + 1000, 30_000, 10)).toEqual([]);
+    });
+
+    it('lets another engine take over a message whose lease expired', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      await store.claimDueMessages('engine-a', T0, 30_000, 10);
+      const taken = await store.claimDueMessages('engine-b', T0 + 30_000, 30_000, 10);
+      expect(taken.map((x) => [x.id, x.leaseOwner])).toEqual([[m.id, 'engine-b']]);
+    });
+
+    it('reports the earliest due time', async () => {
+      expect(await store.nextDueAt()).toBeNull();
+      await store.acceptMessages([newMessage({ createdAt: T0 + 5000 }), newMessage({ createdAt: T0 + 2000 })]);
+      expect(await store.nextDueAt()).toBe(T0 + 2000);
+    });
+
+    it('commits a change whole when its guards match', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      const attempt = newAttempt(m.id);
+      const ok = await store.commit({
+        message: { id: m.id, expectVersion: 0, patch: { status: 'sending', nextRunAt: T0 + 900_000, leaseOwner: null } },
+        newAttempts: [attempt],
+        events: [{ messageId: m.id, attemptId: attempt.id, type: 'attempt_sent', data: { account: 'line' }, at: T0 }],
+      });
+      expect(ok).toBe(true);
+      expect(await store.getMessage(m.id)).toMatchObject({ status: 'sending', version: 1, nextRunAt: T0 + 900_000 });
+      expect(await store.listAttempts(m.id)).toMatchObject([{ id: attempt.id, status: 'sending' }]);
+      expect(await store.listEvents(m.id)).toMatchObject([{ type: 'attempt_sent', data: { account: 'line' } }]);
+    });
+
+    it('writes nothing when the message version moved on (compare-and-set)', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      expect(await store.commit({ message: { id: m.id, expectVersion: 0, patch: { stepIndex: 1 } } })).toBe(true);
+      const attempt = newAttempt(m.id);
+      const stale = await store.commit({
+        message: { id: m.id, expectVersion: 0, patch: { status: 'sending' } },
+        newAttempts: [attempt],
+        events: [{ messageId: m.id, attemptId: null, type: 'x', data: null, at: T0 }],
+      });
+      expect(stale).toBe(false);
+      expect(await store.listAttempts(m.id)).toEqual([]);
+      expect(await store.listEvents(m.id)).toEqual([]);
+      expect(await store.getMessage(m.id)).toMatchObject({ status: 'accepted', stepIndex: 1, version: 1 });
+    });
+
+    it('refuses a status move the transition table forbids, even at the right version', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      await store.commit({ message: { id: m.id, expectVersion: 0, patch: { status: 'delivered', nextRunAt: null } } });
+      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'sending' } } })).toBe(false);
+      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'canceled' } } })).toBe(false);
+      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { lateDelivery: true } } })).toBe(true);
+      expect(await store.getMessage(m.id)).toMatchObject({ status: 'delivered', lateDelivery: true });
+    });
+
+    it('guards attempt moves: a delivered attempt is never turned back', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      const attempt = newAttempt(m.id);
+      await store.commit({ newAttempts: [attempt] });
+      expect(await store.commit({ attempts: [{ id: attempt.id, to: 'delivered', patch: { units: 1 } }] })).toBe(true);
+      expect(await store.commit({ attempts: [{ id: attempt.id, to: 'accepted', patch: {} }] })).toBe(false);
+      expect(await store.commit({ attempts: [{ id: attempt.id, patch: { providerMessageId: 'p-1' } }] })).toBe(true);
+      expect(await store.findAttempt(attempt.id)).toMatchObject({ status: 'delivered', units: 1, providerMessageId: 'p-1' });
+      expect(await store.findAttemptByProviderId('line', 'p-1')).toMatchObject({ id: attempt.id });
+    });
+
+    it('stores each provider event once and hands out the unprocessed ones in order', async () => {
+      const receipt = {
+        provider: 'line',
+        account: 'line',
+        eventId: 'ev-1',
+        attemptId: 'a-1',
+        providerMessageId: null,
+        status: 'delivered' as const,
+        errorCode: null,
+        units: 1,
+        occurredAt: T0,
+        receivedAt: T0,
+      };
+      expect(await store.insertReceipts([receipt, { ...receipt, eventId: 'ev-2' }])).toBe(2);
+      expect(await store.insertReceipts([receipt])).toBe(0);
+      const pending = await store.pendingReceipts(10);
+      expect(pending.map((r) => r.eventId)).toEqual(['ev-1', 'ev-2']);
+      await store.commit({ processedReceipts: [pending[0]!.seq] });
+      expect((await store.pendingReceipts(10)).map((r) => r.eventId)).toEqual(['ev-2']);
+    });
+
+    it('remembers the latest reachability outcome per number and channel', async () => {
+      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'unreachable', code: '422', at: T0 }] });
+      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 - 1 }] });
+      expect(await store.getReachability('h', 'line_pnp')).toMatchObject({ outcome: 'unreachable', code: '422' });
+      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 + 1 }] });
+      expect(await store.getReachability('h', 'line_pnp')).toMatchObject({ outcome: 'reachable' });
+      expect(await store.getReachability('h', 'sms')).toBeNull();
+    });
+
+    it('lists messages newest first with filters and cursor paging', async () => {
+      const a = newMessage({ purpose: 'shipping_notice' });
+      const b = newMessage({ phone: '+818011112222' });
+      const c = newMessage({ campaignId: 'camp-1', createdAt: T0 + 10 });
+      await store.acceptMessages([a, b, c]);
+      expect((await store.listMessages({ limit: 2 })).map((m) => m.id)).toEqual([c.id, b.id]);
+      expect((await store.listMessages({ limit: 2, beforeId: b.id })).map((m) => m.id)).toEqual([a.id]);
+      expect((await store.listMessages({ limit: 9, purpose: 'shipping_notice' })).map((m) => m.id)).toEqual([a.id]);
+      expect((await store.listMessages({ limit: 9, phone: '+818011112222' })).map((m) => m.id)).toEqual([b.id]);
+      expect((await store.listMessages({ limit: 9, campaignId: 'camp-1' })).map((m) => m.id)).toEqual([c.id]);
+      expect((await store.listMessages({ limit: 9, createdFrom: T0 + 1 })).map((m) => m.id)).toEqual([c.id]);
+      expect((await store.listMessages({ limit: 9, status: 'accepted', createdTo: T0 + 1 })).length).toBe(2);
+    });
+
+    it('keeps API keys by hash', async () => {
+      await store.createApiKey({ id: 'k1', name: 'ops', hash: 'abc', prefix: 'tdk_abc', createdAt: T0, revokedAt: null });
+      expect(await store.findApiKeyByHash('abc')).toMatchObject({ id: 'k1', name: 'ops' });
+      expect(await store.findApiKeyByHash('nope')).toBeNull();
+      expect((await store.listApiKeys()).length).toBe(1);
+    });
+  });
+}
