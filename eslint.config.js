@@ -10,4 +10,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['test/**/*.ts', '**/*.test.ts', 'bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
 );

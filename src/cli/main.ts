@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/load-config.js';
+import { keysCommand } from './keys.js';
+import { sandboxCommand } from './sandbox.js';
+import { startCommand } from './start.js';
+
+const program = new Command('todoke')
+  .description('届け todoke: transactional notifications for Japan — LINE, SMS and e-mail with fallback')
+  .version('0.1.0');
+program.addCommand(startCommand());
+program.addCommand(sandboxCommand());
+program.addCommand(keysCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(`設定に誤りがあります / The configuration is not valid:\n  - ${error.problems.join('\n  - ')}`);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,93 @@
+import type { Priority } from '../store/records.js';
+
+/** A hair over one second, so jitter between our clock and the provider's never makes a window hold one too many. */
+const WINDOW_MS = 1002;
+
+export class LimiterClosedError extends Error {
+  constructor() {
+    super('the engine is stopping');
+  }
+}
+
+interface Waiter {
+  resolve: (release: () => void) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Per-account admission: at most `concurrency` requests in flight, and at most `ratePerSecond` requests in any
+ * one-second window (a sliding log of the last grants, so no window ever exceeds the provider's limit), paced so
+ * grants spread over the second instead of bursting at its start. Realtime waiters are served before bulk ones.
+ */
+export class AccountLimiter {
+  private readonly window: Float64Array;
+  private cursor = 0;
+  private readonly intervalMs: number;
+  private nextPaced = 0;
+  private inFlight = 0;
+  private readonly queues: Record<Priority, Waiter[]> = { realtime: [], bulk: [] };
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(
+    ratePerSecond: number,
+    private readonly concurrency: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    const perWindow = Math.max(1, Math.floor(ratePerSecond));
+    this.window = new Float64Array(perWindow).fill(-Infinity);
+    this.intervalMs = 1000 / ratePerSecond;
+  }
+
+  /** Resolves with a release function once a request may start. */
+  acquire(priority: Priority): Promise<() => void> {
+    if (this.closed) return Promise.reject(new LimiterClosedError());
+    return new Promise((resolve, reject) => {
+      this.queues[priority].push({ resolve, reject });
+      this.pump();
+    });
+  }
+
+  get waiting(): number {
+    return this.queues.realtime.length + this.queues.bulk.length;
+  }
+
+  /** Rejects every waiter; used when the engine stops. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    for (const queue of Object.values(this.queues)) for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
+  }
+
+  private pump(): void {
+    if (this.timer) return;
+    for (;;) {
+      const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
+      if (queue.length === 0 || this.inFlight >= this.concurrency) return;
+      const now = this.now();
+      const windowFreeAt = this.window[this.cursor]! + WINDOW_MS;
+      // Pacing allows a small catch-up burst (10 ms worth) so timer granularity does not cost throughput.
+      const pacedAt = this.nextPaced - 10;
+      const at = Math.max(windowFreeAt, pacedAt);
+      if (at > now) {
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.pump();
+        }, Math.max(1, Math.ceil(at - now)));
+        return;
+      }
+      this.window[this.cursor] = now;
+      this.cursor = (this.cursor + 1) % this.window.length;
+      this.nextPaced = Math.max(this.nextPaced, now - 10) + this.intervalMs;
+      this.inFlight += 1;
+      const waiter = queue.shift()!;
+      let released = false;
+      waiter.resolve(() => {
+        if (released) return;
+        released = true;
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+}

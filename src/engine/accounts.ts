@@ -1,0 +1,45 @@
+import type { AccountConfig } from '../config/config.js';
+import type { ClientDeps, ProviderClient, ProviderDefinition } from '../providers/provider.js';
+import { getProvider } from '../providers/registry.js';
+import { AccountLimiter } from './account-limiter.js';
+
+/** A configured account, ready to send: its provider, a client on its own connection pool, and its limiter. */
+export interface AccountRuntime {
+  name: string;
+  config: AccountConfig;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  provider: ProviderDefinition<any>;
+  client: ProviderClient;
+  limiter: AccountLimiter;
+  /** Yen per billable unit (SMS part, delivered LINE message), when the config names a price. */
+  unitPrice: number | null;
+}
+
+export type Accounts = Map<string, AccountRuntime>;
+
+function unitPriceOf(config: AccountConfig): number | null {
+  const price = config.price as { unit?: unknown } | undefined;
+  return typeof price?.unit === 'number' ? price.unit : null;
+}
+
+export function createAccounts(configs: Record<string, AccountConfig>, deps: ClientDeps = {}): Accounts {
+  const accounts: Accounts = new Map();
+  for (const [name, config] of Object.entries(configs)) {
+    const provider = getProvider(config.provider);
+    if (!provider) throw new Error(`account ${name}: unknown provider ${config.provider}`);
+    accounts.set(name, {
+      name,
+      config,
+      provider,
+      client: provider.createClient(config, deps),
+      limiter: new AccountLimiter(config.rateLimit, config.concurrency),
+      unitPrice: unitPriceOf(config),
+    });
+  }
+  return accounts;
+}
+
+export async function closeAccounts(accounts: Accounts): Promise<void> {
+  for (const account of accounts.values()) account.limiter.close();
+  await Promise.all([...accounts.values()].map((a) => a.client.close()));
+}

@@ -1,0 +1,22 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../core/clock.js';
+import type { TodokeConfig } from '../config/config.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Store } from '../store/store.js';
+import type { Accounts } from './accounts.js';
+import type { Circuits } from './circuits.js';
+
+/** What the engine's parts share. */
+export interface EngineContext {
+  store: Store;
+  config: TodokeConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  accounts: Accounts;
+  circuits: Circuits;
+  /** This engine's lease owner name. */
+  owner: string;
+  newId: () => string;
+  random: () => number;
+}

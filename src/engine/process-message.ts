@@ -1,0 +1,205 @@
+import { applyOutcome } from '../core/apply-outcome.js';
+import type { Decision } from '../core/decision.js';
+import { isKnownUnreachable } from '../core/reachability.js';
+import { decide } from '../core/route-policy.js';
+import { isFinalMessageStatus } from '../core/message-states.js';
+import type { SendOutcome } from '../core/outcome.js';
+import type { SendRequest } from '../providers/provider.js';
+import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/records.js';
+import type { Channel } from '../core/channels.js';
+import { LimiterClosedError } from './account-limiter.js';
+import type { EngineContext } from './engine-context.js';
+import { afterChange, toChange } from './to-change.js';
+
+/** Rounds of re-reading after lost compare-and-set races before leaving the message to its lease. */
+const MAX_ROUNDS = 8;
+
+/**
+ * Works one leased message as far as it can go now: decide, send, apply the answer, and repeat while the next
+ * move is due at once (e.g. LINE said 422: the SMS goes out in the same turn). Ends by releasing the lease with the
+ * time the message is next due. Every write is a compare-and-set on the message version; a lost race re-reads.
+ */
+export async function processMessage(ctx: EngineContext, claimed: MessageRecord): Promise<void> {
+  let message = claimed;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const attempts = await ctx.store.listAttempts(message.id);
+    const memory = await reachabilityOf(ctx, message);
+    const now = ctx.clock.now();
+    const decision = decide({
+      message,
+      attempts,
+      now,
+      isKnownUnreachable: (channel) => isKnownUnreachable(memory.get(channel) ?? null, now, ctx.config.reachability.unreachableTtlMs),
+      isAccountUsable: (account) => ctx.accounts.has(account) && ctx.circuits.isUsable(account),
+    });
+    countFallbacks(ctx, decision);
+
+    if (!decision.send) {
+      const change = toChange(message, decision, {
+        now,
+        messagePatch: { leaseOwner: null, leaseUntil: null },
+        unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
+        accountOf: (id) => attempts.find((a) => a.id === id)?.account,
+      });
+      if (await ctx.store.commit(change)) return;
+      const fresh = await ctx.store.getMessage(message.id);
+      if (!fresh) return;
+      message = fresh;
+      continue;
+    }
+
+    const next = await sendOnce(ctx, message, decision, attempts);
+    if (next === 'gone') return;
+    message = next;
+    if (isFinalMessageStatus(message.status)) return;
+  }
+  ctx.logger.warn({ messageId: message.id }, 'message kept changing under the engine; leaving it to its lease');
+}
+
+/** Makes one request for the decision's send, then records its outcome. Returns the message as it now stands. */
+async function sendOnce(
+  ctx: EngineContext,
+  message: MessageRecord,
+  decision: Decision,
+  attempts: AttemptRecord[],
+): Promise<MessageRecord | 'gone'> {
+  const send = decision.send!;
+  const account = ctx.accounts.get(send.account)!;
+  let release: () => void;
+  try {
+    release = await account.limiter.acquire(message.priority);
+  } catch (error) {
+    if (error instanceof LimiterClosedError) {
+      // Stopping: hand the message back as it was, due now, for whoever runs next.
+      await ctx.store.commit({
+        message: { id: message.id, expectVersion: message.version, patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() } },
+      });
+      return 'gone';
+    }
+    throw error;
+  }
+
+  let attempt: AttemptRecord;
+  let outcome: SendOutcome;
+  try {
+    const now = ctx.clock.now();
+    const leaseUntil = now + ctx.config.engine.leaseMs;
+    attempt = {
+      id: ctx.newId(),
+      messageId: message.id,
+      stepIndex: send.stepIndex,
+      channel: send.channel,
+      account: send.account,
+      provider: account.provider.id,
+      status: 'sending',
+      providerMessageId: null,
+      errorClass: null,
+      errorCode: null,
+      errorDetail: null,
+      units: null,
+      cost: null,
+      createdAt: now,
+      updatedAt: now,
+      receiptDeadline: null,
+    };
+    // The attempt is on disk as "sending" before the request leaves: after a crash it reads as an unknown outcome,
+    // never as "not sent yet".
+    const change = toChange(message, decision, {
+      now,
+      messagePatch: { nextRunAt: leaseUntil, leaseOwner: ctx.owner, leaseUntil },
+      unitPrice: () => null,
+      accountOf: (id) => attempts.find((a) => a.id === id)?.account,
+    });
+    change.newAttempts = [attempt];
+    change.events!.push({
+      messageId: message.id,
+      attemptId: attempt.id,
+      type: 'attempt_sent',
+      data: { channel: send.channel, account: send.account, provider: account.provider.id },
+      at: now,
+    });
+    if (!(await ctx.store.commit(change))) {
+      release();
+      return (await ctx.store.getMessage(message.id)) ?? 'gone';
+    }
+    message = afterChange(message, change, now);
+    const started = performance.now();
+    outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
+    ctx.metrics.sendLatency.observe({ channel: send.channel, provider: account.provider.id }, (performance.now() - started) / 1000);
+    ctx.metrics.attempts.inc({ channel: send.channel, provider: account.provider.id, outcome: outcome.kind });
+  } finally {
+    release();
+  }
+  return recordOutcome(ctx, message, attempt, outcome);
+}
+
+async function recordOutcome(
+  ctx: EngineContext,
+  message: MessageRecord,
+  attempt: AttemptRecord,
+  outcome: SendOutcome,
+): Promise<MessageRecord | 'gone'> {
+  const now = ctx.clock.now();
+  const decision = applyOutcome(message, attempt, outcome, now, ctx.random);
+  if (decision.openCircuit) {
+    const { account, until, code } = decision.openCircuit;
+    ctx.circuits.trip(account, until, code);
+    ctx.logger.error({ account, code }, 'provider account circuit opened; routes fail over to the next account');
+  }
+  const dueNow = decision.message.nextRunAt !== undefined && decision.message.nextRunAt !== null && decision.message.nextRunAt <= now;
+  const options = {
+    now,
+    unitPrice: (a: string) => ctx.accounts.get(a)?.unitPrice ?? null,
+    accountOf: () => attempt.account,
+  };
+  // When the next move is due at once this engine keeps the lease and goes on; otherwise it lets go.
+  const leasePatch = dueNow
+    ? { nextRunAt: now + ctx.config.engine.leaseMs, leaseUntil: now + ctx.config.engine.leaseMs }
+    : { leaseOwner: null, leaseUntil: null };
+  const change = toChange(message, decision, { ...options, messagePatch: leasePatch, touchMessage: true });
+  if (await ctx.store.commit(change)) return afterChange(message, change, now);
+
+  // Lost a race: a receipt (possibly before the request returned) or a cancel changed things first.
+  const current = await ctx.store.findAttempt(attempt.id);
+  if (current?.status === 'sending') {
+    await ctx.store.commit(toChange(message, { ...decision, message: {}, reachability: [] }, options));
+  } else {
+    const known = outcome.kind === 'accepted' || outcome.kind === 'delivered' ? outcome : null;
+    if (known?.providerMessageId) {
+      await ctx.store.commit({ attempts: [{ id: attempt.id, patch: { providerMessageId: known.providerMessageId } }] });
+    }
+  }
+  return (await ctx.store.getMessage(message.id)) ?? 'gone';
+}
+
+function requestFor(ctx: EngineContext, m: MessageRecord, attempt: AttemptRecord, provider: string): SendRequest {
+  const content = m.content.channels?.[attempt.channel];
+  return {
+    attemptId: attempt.id,
+    messageId: m.id,
+    channel: attempt.channel,
+    phone: m.phone,
+    lineUserId: m.lineUserId,
+    email: m.email,
+    text: content?.text ?? m.content.text ?? '',
+    ...(content?.subject ? { subject: content.subject } : {}),
+    callbackUrl: `${ctx.config.publicUrl}/webhooks/${provider}/${attempt.account}`,
+  };
+}
+
+async function reachabilityOf(ctx: EngineContext, m: MessageRecord): Promise<Map<Channel, ReachabilityRecord>> {
+  const memory = new Map<Channel, ReachabilityRecord>();
+  if (!m.phoneHmac || m.stepIndex > 0) return memory;
+  const first = m.route.steps[0]?.channel;
+  if (first === 'line_pnp' && m.route.steps.length > 1) {
+    const record = await ctx.store.getReachability(m.phoneHmac, first);
+    if (record) memory.set(first, record);
+  }
+  return memory;
+}
+
+function countFallbacks(ctx: EngineContext, decision: Decision): void {
+  for (const event of decision.events) {
+    if (event.type === 'fallback') ctx.metrics.fallbacks.inc({ from: String(event.data?.from), to: String(event.data?.to) });
+  }
+}

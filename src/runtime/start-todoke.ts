@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { monotonicFactory } from 'ulid';
+import { createApp } from '../api/create-app.js';
+import type { TodokeConfig } from '../config/config.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { closeAccounts, createAccounts } from '../engine/accounts.js';
+import { Circuits } from '../engine/circuits.js';
+import { Engine } from '../engine/engine.js';
+import type { EngineContext } from '../engine/engine-context.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { startSandbox, type Sandbox } from '../sandbox/index.js';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { dataDirSecret } from './data-dir-secret.js';
+import { DEMO_NUMBERS, sandboxAccounts, sandboxRoutes } from './sandbox-accounts.js';
+
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Run the engine (default true). */
+  engine?: boolean;
+  /** Set up the demo numbers in the sandbox (default true when the sandbox runs). */
+  demo?: boolean;
+}
+
+export interface Todoke {
+  url: string;
+  config: TodokeConfig;
+  app: FastifyInstance;
+  store: Store;
+  engine: Engine | null;
+  sandbox: Sandbox | null;
+  metrics: Metrics;
+  logger: Logger;
+  /** Stops taking requests, drains the engine, closes everything. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts API + engine (+ sandbox) on the embedded store: what `todoke start` runs, and what end-to-end tests run. */
+export async function startTodoke(baseConfig: TodokeConfig, options: StartOptions = {}): Promise<Todoke> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(baseConfig.log.level);
+  if (baseConfig.databaseUrl) throw new Error('TODOKE_DATABASE_URL: PostgreSQL is not available in this version; leave it unset for the embedded store');
+  mkdirSync(baseConfig.dataDir, { recursive: true });
+  let config: TodokeConfig = { ...baseConfig, secret: baseConfig.secret || dataDirSecret(baseConfig.dataDir) };
+
+  let sandbox: Sandbox | null = null;
+  if (config.sandbox) {
+    sandbox = await startSandbox({ dataDir: config.dataDir, host: '127.0.0.1' });
+    if (Object.keys(config.accounts).length === 0) {
+      const accounts = sandboxAccounts(sandbox, config.publicUrl);
+      config = { ...config, accounts, routes: { ...sandboxRoutes(accounts), ...config.routes } };
+    }
+    if (options.demo !== false) for (const demo of DEMO_NUMBERS) sandbox.setNumber(demo.phone, demo.settings);
+  }
+
+  const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db'), clock });
+  const metrics = createMetrics();
+  const accounts = createAccounts(config.accounts);
+  const circuits = new Circuits(clock, (account, open) => metrics.circuitOpen.set({ account }, open ? 1 : 0));
+  const ulid = monotonicFactory();
+  const ctx: EngineContext = {
+    store,
+    config,
+    clock,
+    logger,
+    metrics,
+    accounts,
+    circuits,
+    owner: `engine-${randomUUID()}`,
+    newId: () => ulid(clock.now()),
+    random: Math.random,
+  };
+  const engine = options.engine === false ? null : new Engine(ctx);
+
+  const app = await createApp({
+    store,
+    config,
+    clock,
+    logger,
+    metrics,
+    newId: ctx.newId,
+    onAccepted: () => engine?.wake(),
+    onReceipts: () => engine?.wake(),
+    ...(sandbox ? { sandboxControl: sandbox.controlPlugin } : {}),
+    ready: () => engine === null || engine.isRunning,
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  engine?.start();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    config,
+    app,
+    store,
+    engine,
+    sandbox,
+    metrics,
+    logger,
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await engine?.stop();
+        await closeAccounts(accounts);
+        await sandbox?.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
