@@ -36,6 +36,11 @@ export interface TodokeConfig {
     idlePollMs: number;
     /** How long SIGTERM waits for in-flight requests before leaving them to lease expiry. */
     drainMs: number;
+    /**
+     * After a start, how long receipt waits are held open at least, so receipts providers redeliver after an
+     * outage arrive before any fallback (default 60 s).
+     */
+    receiptGraceMs?: number;
   };
   log: { level: string };
 }

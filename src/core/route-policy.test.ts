@@ -83,6 +83,13 @@ describe('decide', () => {
     expect(d.events.map((e) => e.type)).toEqual(['unconfirmed', 'fallback']);
   });
 
+  it('after a restart, waits out the receipt grace period before falling back', () => {
+    const a = attempt({ receiptDeadline: NOW - 1 });
+    const d = decide(input({ message: message({ status: 'sending', stepTries: 1 }), attempts: [a], receiptGraceUntil: NOW + 5000 }));
+    expect(d.send).toBeUndefined();
+    expect(d.message.nextRunAt).toBe(NOW + 5000);
+  });
+
   it('falls back at once after a definite "unreachable"', () => {
     const a = attempt({ status: 'undelivered', errorClass: 'unreachable' });
     const d = decide(input({ message: message({ status: 'sending', stepTries: 1 }), attempts: [a] }));

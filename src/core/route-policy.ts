@@ -11,6 +11,11 @@ export interface DecideInput {
   isKnownUnreachable: (channel: Channel) => boolean;
   /** The account's circuit is closed (usable). */
   isAccountUsable: (account: string) => boolean;
+  /**
+   * No receipt wait ends before this time. After a restart, receipts the providers held back while this server
+   * was down (LINE and Twilio redeliver) arrive first; falling back before then could send a second copy.
+   */
+  receiptGraceUntil?: number;
 }
 
 const latestOnStep = (attempts: readonly AttemptView[], step: number) => {
@@ -75,15 +80,16 @@ export function decide(input: DecideInput): Decision {
     const latest = latestOnStep(attempts, step);
     if (latest && AWAITING_RECEIPT.includes(latest.status)) {
       const deadline = latest.receiptDeadline ?? latest.createdAt + current.fallbackAfterMs;
+      const waitUntil = Math.max(deadline, input.receiptGraceUntil ?? 0);
       if (latest.status === 'sending') {
         // Found still "sending" by a new lease holder: the process making the request died. The request may
         // have reached the provider, so it is never repeated; a receipt can still settle it.
         d.attempts.push({ id: latest.id, to: 'unknown', patch: { errorClass: 'unknown', errorCode: 'interrupted', receiptDeadline: deadline } });
         d.events.push({ type: 'unknown_outcome', attemptId: latest.id, data: { code: 'interrupted' } });
       }
-      if (now < deadline) {
+      if (now < waitUntil) {
         Object.assign(d.message, { status: 'sending', stepIndex: step, accountIndex: account, stepTries: tries });
-        d.message.nextRunAt = capAtExpiry(deadline, m);
+        d.message.nextRunAt = capAtExpiry(waitUntil, m);
         return d;
       }
       d.attempts.push({ id: latest.id, to: 'unconfirmed', patch: {} });

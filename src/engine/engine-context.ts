@@ -19,4 +19,6 @@ export interface EngineContext {
   owner: string;
   newId: () => string;
   random: () => number;
+  /** Receipt waits end no earlier than this (set when the engine starts; see EngineConfig.receiptGraceMs). */
+  receiptGraceUntil: number;
 }

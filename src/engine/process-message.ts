@@ -31,6 +31,7 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
       now,
       isKnownUnreachable: (channel) => isKnownUnreachable(memory.get(channel) ?? null, now, ctx.config.reachability.unreachableTtlMs),
       isAccountUsable: (account) => ctx.accounts.has(account) && ctx.circuits.isUsable(account),
+      receiptGraceUntil: ctx.receiptGraceUntil,
     });
     countFallbacks(ctx, decision);
 

@@ -75,6 +75,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     owner: `engine-${randomUUID()}`,
     newId: () => ulid(clock.now()),
     random: Math.random,
+    receiptGraceUntil: 0,
   };
   const engine = options.engine === false ? null : new Engine(ctx);
 

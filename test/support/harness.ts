@@ -30,7 +30,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     TODOKE_LOG_LEVEL: 'silent',
     ...env,
   });
-  const todoke = await startTodoke(config, { demo: false });
+  // In-process tests restart nothing, so no receipt grace is needed after start.
+  const todoke = await startTodoke({ ...config, engine: { ...config.engine, receiptGraceMs: 0 } }, { demo: false });
   const { key } = await createApiKey(todoke.store, 'e2e', systemClock);
   const call = async (method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const response = await request(`${todoke.url}${path}`, {

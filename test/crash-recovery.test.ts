@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
+import { exited, spawnTodoke, waitUntilUp } from './support/processes.js';
+
+const N = 400;
+const API_KEY = 'tdk_crash_recovery_test_key_000000000000';
+const behaviours = [
+  { line: 'delivered', lineDelayMs: 50 },
+  { line: 'not_found', sms: 'delivered', smsDelayMs: 50 },
+  { line: 'blocked', sms: 'delivered', smsDelayMs: 50 },
+  { line: 'consent_pending', lineDelayMs: 700 },
+] as const;
+const phoneOf = (i: number) => `+8190300${String(i).padStart(5, '0')}`;
+
+describe('crash recovery', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'todoke-crash-'));
+  const children: ReturnType<typeof spawnTodoke>[] = [];
+  afterAll(async () => {
+    for (const child of children) child.kill('SIGKILL');
+    await Promise.all(children.map(exited));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a server SIGKILLed twice mid-dispatch still brings every message to one final state, with no duplicate sends', async () => {
+    const [port, controlPort, linePort, twilioPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const server = `http://127.0.0.1:${port}`;
+    const control = `http://127.0.0.1:${controlPort}`;
+
+    const sandbox = spawnTodoke(
+      [
+        'sandbox',
+        ...['--port', String(controlPort), '--line-port', String(linePort), '--twilio-port', String(twilioPort)],
+        ...['--data-dir', join(dir, 'sandbox'), '--line-webhook-url', `${server}/webhooks/line/line-main`],
+      ],
+      {},
+    );
+    children.push(sandbox);
+    await waitUntilUp(`${control}/__sandbox/ledger?limit=1`);
+
+    writeFileSync(
+      join(dir, 'todoke.yaml'),
+      [
+        'accounts:',
+        '  line-main: { provider: line, channelAccessToken: sandbox-line-channel-access-token,',
+        `               channelSecret: sandbox-line-channel-secret, baseUrl: "http://127.0.0.1:${linePort}", rateLimit: 150 }`,
+        '  twilio-main: { provider: twilio, accountSid: AC00000000000000000000000000000000,',
+        `                 authToken: sandbox-twilio-auth-token, from: "+15005550006", baseUrl: "http://127.0.0.1:${twilioPort}", rateLimit: 100 }`,
+        'routes:',
+        '  line-then-sms:',
+        '    steps:',
+        '      - { channel: line_pnp, fallbackAfter: 2s }',
+        '      - { channel: sms, fallbackAfter: 5s }',
+        'engine: { lease: 2s, receiptGrace: 15s }',
+      ].join('\n'),
+    );
+    const env = {
+      TODOKE_PORT: String(port),
+      TODOKE_HOST: '127.0.0.1',
+      TODOKE_DATA_DIR: join(dir, 'data'),
+      TODOKE_CONFIG: join(dir, 'todoke.yaml'),
+      TODOKE_SANDBOX: '0',
+      TODOKE_BOOTSTRAP_API_KEY: API_KEY,
+      TODOKE_LOG_LEVEL: 'warn',
+    };
+    const startServer = async () => {
+      const child = spawnTodoke(['start'], env);
+      children.push(child);
+      await waitUntilUp(`${server}/healthz`);
+      return child;
+    };
+
+    for (let i = 0; i < N; i++) {
+      const response = await request(`${control}/__sandbox/numbers/${encodeURIComponent(phoneOf(i))}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(behaviours[i % behaviours.length]),
+      });
+      expect(response.statusCode).toBe(200);
+      await response.body.dump();
+    }
+
+    let child = await startServer();
+    const items = Array.from({ length: N }, (_, i) => ({
+      to: { phone: phoneOf(i) },
+      purpose: 'payment_reminder',
+      route: 'line-then-sms',
+      text: `ご請求のお知らせ #${i}`,
+      idempotencyKey: `crash-${i}`,
+    }));
+    const accepted = await request(`${server}/v1/messages/batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items }),
+    });
+    expect(accepted.statusCode).toBe(200);
+    const ids = ((await accepted.body.json()) as { items: { id: string }[] }).items.map((x) => x.id);
+    expect(ids.filter(Boolean)).toHaveLength(N);
+
+    // Kill it while requests are in flight, twice, restarting each time. Receipts the sandbox could not deliver
+    // meanwhile are redelivered with backoff; the receipt grace after each start (15 s) lets them land first.
+    for (const after of [700, 1200]) {
+      await new Promise((r) => setTimeout(r, after));
+      child.kill('SIGKILL');
+      await exited(child);
+      child = await startServer();
+    }
+
+    const deadline = Date.now() + 60_000;
+    let messages: { id: string; status: string; deliveredVia: string | null; attempts: { status: string }[] }[] = [];
+    for (;;) {
+      messages = await Promise.all(
+        ids.map(async (id) => {
+          const response = await request(`${server}/v1/messages/${id}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+          return (await response.body.json()) as (typeof messages)[number];
+        }),
+      );
+      if (messages.every((m) => ['delivered', 'failed', 'expired', 'canceled'].includes(m.status))) break;
+      if (Date.now() > deadline) throw new Error(`not final: ${messages.filter((m) => m.status !== 'delivered').map((m) => m.status).join(',')}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    // Every person in this population can be reached, so every message ends delivered.
+    expect(messages.filter((m) => m.status !== 'delivered')).toEqual([]);
+
+    const ledgerResponse = await request(`${control}/__sandbox/ledger?limit=100000`);
+    const ledger = ((await ledgerResponse.body.json()) as { items: { to: string; text: string }[] }).items;
+    const received = new Map<string, number>();
+    for (const item of ledger) received.set(item.text, (received.get(item.text) ?? 0) + 1);
+    const duplicates = [...received].filter(([, count]) => count > 1);
+    const missing = items.filter((item) => !received.has(item.text));
+    if (duplicates.length > 0) {
+      const i = Number(duplicates[0]![0].split('#')[1]);
+      const response = await request(`${server}/v1/messages/${ids[i]}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      console.log(JSON.stringify(await response.body.json(), null, 1), JSON.stringify(ledger.filter((x) => x.text === duplicates[0]![0])));
+    }
+    expect(duplicates).toEqual([]);
+    expect(missing).toEqual([]);
+    expect(ledger).toHaveLength(N);
+  }, 120_000);
+});
