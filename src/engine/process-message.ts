@@ -33,8 +33,6 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
       isAccountUsable: (account) => ctx.accounts.has(account) && ctx.circuits.isUsable(account),
       receiptGraceUntil: ctx.receiptGraceUntil,
     });
-    countFallbacks(ctx, decision);
-
     if (!decision.send) {
       const change = toChange(message, decision, {
         now,
@@ -42,7 +40,10 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
         unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
         accountOf: (id) => attempts.find((a) => a.id === id)?.account,
       });
-      if (await ctx.store.commit(change)) return;
+      if (await ctx.store.commit(change)) {
+        countFallbacks(ctx, decision);
+        return;
+      }
       const fresh = await ctx.store.getMessage(message.id);
       if (!fresh) return;
       message = fresh;
@@ -124,6 +125,7 @@ async function sendOnce(
       return (await ctx.store.getMessage(message.id)) ?? 'gone';
     }
     message = afterChange(message, change, now);
+    countFallbacks(ctx, decision);
     const started = performance.now();
     outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
     ctx.metrics.sendLatency.observe({ channel: send.channel, provider: account.provider.id }, (performance.now() - started) / 1000);
