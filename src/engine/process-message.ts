@@ -9,6 +9,7 @@ import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/
 import type { Channel } from '../core/channels.js';
 import { LimiterClosedError } from './account-limiter.js';
 import type { EngineContext } from './engine-context.js';
+import { lookUpOverdueReceipts } from './look-up-overdue.js';
 import { afterChange, toChange } from './to-change.js';
 
 /** Rounds of re-reading after lost compare-and-set races before leaving the message to its lease. */
@@ -23,6 +24,12 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
   let message = claimed;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const attempts = await ctx.store.listAttempts(message.id);
+    if (await lookUpOverdueReceipts(ctx, message, attempts)) {
+      const fresh = await ctx.store.getMessage(message.id);
+      if (!fresh) return;
+      message = fresh;
+      continue;
+    }
     const memory = await reachabilityOf(ctx, message);
     const now = ctx.clock.now();
     const decision = decide({

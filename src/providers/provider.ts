@@ -24,7 +24,18 @@ export type SendResult = SendOutcome;
 
 export interface ProviderClient {
   send(request: SendRequest): Promise<SendResult>;
+  /**
+   * Asks the provider what became of a message it accepted, for when its receipt may have been missed (the
+   * receiver was down and the provider does not redeliver). Null when the provider cannot say. Optional.
+   */
+  fetchStatus?(providerMessageId: string): Promise<FetchedStatus | null>;
   close(): Promise<void>;
+}
+
+export interface FetchedStatus {
+  status: ReceiptStatus;
+  errorCode?: string;
+  units?: number;
 }
 
 /** A receipt is the provider telling us later what became of a request. */
