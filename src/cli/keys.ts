@@ -37,5 +37,21 @@ export function keysCommand(): Command {
         await store.close();
       }
     });
+  keys
+    .command('revoke')
+    .description('revoke an API key by its id or the prefix shown by `keys list`')
+    .argument('<id-or-prefix>')
+    .action(async (idOrPrefix: string) => {
+      const config = loadConfig(process.env);
+      const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db') });
+      try {
+        if (!(await store.revokeApiKey(idOrPrefix, Date.now()))) {
+          console.error(`有効なキーが見つかりません / No active key matches "${idOrPrefix}"`);
+          process.exitCode = 1;
+        }
+      } finally {
+        await store.close();
+      }
+    });
   return keys;
 }

@@ -32,12 +32,19 @@ describe('normalizePhone', () => {
     expect(normalizePhone(input)).toMatchObject({ ok: false, code: 'not_sms_capable', e164, type });
   });
 
-  it.each(['0312', '', '   ', 'abc', '090-1234-567', '090-1234-56789', '+81', '090-1234-5678 ext 1', '1'.repeat(30)])(
-    'rejects %j as invalid',
-    (input) => {
-      expect(normalizePhone(input)).toMatchObject({ ok: false, code: 'invalid_phone' });
-    },
-  );
+  it.each([
+    '0312',
+    '',
+    '   ',
+    'abc',
+    '090-1234-567',
+    '090-1234-56789',
+    '+81',
+    '090-1234-5678 ext 1',
+    '1'.repeat(30),
+  ])('rejects %j as invalid', (input) => {
+    expect(normalizePhone(input)).toMatchObject({ ok: false, code: 'invalid_phone' });
+  });
 
   it('accepts foreign mobile numbers in E.164', () => {
     expect(normalizePhone('+44 7911 123456')).toEqual({ ok: true, e164: '+447911123456', type: 'mobile' });
@@ -55,7 +62,9 @@ describe('normalizePhone', () => {
         const national = `0${String(prefix).padStart(2, '0')}${String(prefix % 10)}${rest}`;
         const full = parsePhoneNumberFromString(national, 'JP');
         const expected =
-          full?.isValid() && full.getType() === 'MOBILE' ? { ok: true, e164: full.number, type: 'mobile' } : null;
+          full?.isValid() && full.getType() === 'MOBILE'
+            ? { ok: true, e164: full.number, type: 'mobile' }
+            : null;
         const got = normalizePhone(national);
         if (expected) expect(got, national).toEqual(expected);
         else expect(got.ok, national).toBe(false);

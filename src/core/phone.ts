@@ -67,7 +67,13 @@ export function normalizePhone(input: string): PhoneResult {
   }
   const type = phoneType(parsed.getType());
   if (!SMS_CAPABLE.has(type)) {
-    return { ok: false, code: 'not_sms_capable', reason: `a ${type.replace(/_/g, ' ')} number`, e164: parsed.number, type };
+    return {
+      ok: false,
+      code: 'not_sms_capable',
+      reason: `a ${type.replace(/_/g, ' ')} number`,
+      e164: parsed.number,
+      type,
+    };
   }
   return { ok: true, e164: parsed.number, type };
 }

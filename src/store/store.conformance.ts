@@ -83,6 +83,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       const [result] = await store.acceptMessages([m]);
       expect(result?.result).toBe('created');
       expect(result?.message).toMatchObject({ id: m.id, status: 'accepted', stepIndex: 0, nextRunAt: T0, version: 0 });
+      expect(await store.getMessage(m.id)).toEqual(result?.message);
       store = await h.reopen();
       const again = await store.getMessage(m.id);
       expect(again).toMatchObject({ id: m.id, phone: m.phone, route: m.route, content: m.content, metadata: m.metadata });
@@ -232,6 +233,9 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect(await store.findApiKeyByHash('abc')).toMatchObject({ id: 'k1', name: 'ops' });
       expect(await store.findApiKeyByHash('nope')).toBeNull();
       expect((await store.listApiKeys()).length).toBe(1);
+      expect(await store.revokeApiKey('tdk_abc', T0 + 1)).toBe(true);
+      expect(await store.revokeApiKey('tdk_abc', T0 + 2)).toBe(false);
+      expect(await store.findApiKeyByHash('abc')).toMatchObject({ revokedAt: T0 + 1 });
     });
   });
 }

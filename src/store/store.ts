@@ -115,4 +115,6 @@ export interface Store {
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Revokes a key by id or prefix; false when no active key matched. */
+  revokeApiKey(idOrPrefix: string, at: number): Promise<boolean>;
 }

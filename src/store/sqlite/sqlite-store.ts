@@ -8,7 +8,7 @@ import {
   messageStatusesBefore,
   type MessageStatus,
 } from '../../core/message-states.js';
-import type { ApiKeyRecord, AttemptRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
 import type { AcceptResult, Change, MessageFilter, Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
@@ -72,8 +72,8 @@ export class SqliteStore implements Store {
           priority: m.priority === 'realtime' ? 0 : 1,
           metadata: m.metadata == null ? null : JSON.stringify(m.metadata),
         });
+        if (inserted.changes === 1) return { result: 'created', message: newlyAccepted(m) };
         const message = toMessage(this.sql.messageByKey.get(m.idempotencyKey) as Row);
-        if (inserted.changes === 1) return { result: 'created', message };
         return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
       }),
     );
@@ -204,6 +204,30 @@ export class SqliteStore implements Store {
   async listApiKeys() {
     return (this.sql.apiKeys.all() as Row[]).map(toApiKey);
   }
+
+  revokeApiKey(idOrPrefix: string, at: number): Promise<boolean> {
+    return this.writes.run(() => this.sql.revokeApiKey.run(at, idOrPrefix, idOrPrefix).changes > 0);
+  }
+}
+
+/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
+function newlyAccepted(m: NewMessage): MessageRecord {
+  return {
+    ...m,
+    status: 'accepted',
+    stepIndex: 0,
+    accountIndex: 0,
+    stepTries: 0,
+    nextRunAt: m.createdAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    deliveredVia: null,
+    deliveredAt: null,
+    finalReason: null,
+    lateDelivery: false,
+    version: 0,
+    updatedAt: m.createdAt,
+  };
 }
 
 /** Opens (creating if needed) and migrates the SQLite store at `options.file`. */

@@ -107,6 +107,7 @@ export function prepareStatements(db: Database) {
                               VALUES (@id, @name, @hash, @prefix, @createdAt, @revokedAt)`),
     apiKeyByHash: db.prepare(`SELECT * FROM api_keys WHERE hash = ?`),
     apiKeys: db.prepare(`SELECT * FROM api_keys ORDER BY created_at`),
+    revokeApiKey: db.prepare(`UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL`),
   };
 }
 

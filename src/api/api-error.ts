@@ -1,0 +1,114 @@
+/** Stable problem codes of the HTTP API: clients may branch on them. */
+export type ProblemCode =
+  | 'invalid_phone'
+  | 'not_sms_capable'
+  | 'unknown_route'
+  | 'unknown_purpose'
+  | 'idempotency_conflict'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'message_not_found'
+  | 'message_final'
+  | 'missing_recipient'
+  | 'missing_content'
+  | 'no_account_for_channel'
+  | 'invalid_signature'
+  | 'batch_too_large'
+  | 'malformed_json'
+  | 'malformed_webhook'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'not_found'
+  | 'internal';
+
+const TITLES: Record<ProblemCode, string> = {
+  invalid_phone: 'Invalid phone number',
+  not_sms_capable: 'Phone number cannot receive SMS',
+  unknown_route: 'Unknown route',
+  unknown_purpose: 'Unknown purpose',
+  idempotency_conflict: 'Idempotency key reused with a different request',
+  validation_failed: 'Invalid request',
+  unauthorized: 'Unauthorized',
+  message_not_found: 'Message not found',
+  message_final: 'Message already final',
+  missing_recipient: 'Missing recipient',
+  missing_content: 'Missing content',
+  no_account_for_channel: 'No account for channel',
+  invalid_signature: 'Invalid webhook signature',
+  batch_too_large: 'Batch too large',
+  malformed_json: 'Malformed JSON',
+  malformed_webhook: 'Malformed webhook',
+  payload_too_large: 'Payload too large',
+  unsupported_media_type: 'Unsupported media type',
+  not_found: 'Not found',
+  internal: 'Internal server error',
+};
+
+/** RFC 9457 problem details, as sent with `application/problem+json`. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  [extra: string]: unknown;
+}
+
+/**
+ * The one error type of the API edge. `detail` says what went wrong for a person, Japanese first then English;
+ * `extra` adds fields to the problem (e.g. `errors` for validation).
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ProblemCode,
+    readonly detail: string,
+    readonly extra?: Record<string, unknown>,
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+
+  toProblem(): Problem {
+    return {
+      ...this.extra,
+      type: `https://todoke.dev/problems/${this.code}`,
+      title: TITLES[this.code],
+      status: this.status,
+      detail: this.detail,
+      code: this.code,
+    };
+  }
+}
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** 422 validation_failed listing each field that is wrong. */
+export function validationFailed(errors: FieldError[]): ApiError {
+  const summary = errors
+    .slice(0, 5)
+    .map((e) => (e.path ? `${e.path}: ${e.message}` : e.message))
+    .join('; ');
+  return new ApiError(
+    422,
+    'validation_failed',
+    `リクエストの内容が正しくありません / The request is not valid: ${summary}`,
+    {
+      errors,
+    },
+  );
+}
+
+/** Zod issue paths as dotted strings (`to.phone`, `route.steps.0.channel`). */
+export function fieldErrors(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix = '',
+): FieldError[] {
+  return issues.map((issue) => ({
+    path: [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.'),
+    message: issue.message,
+  }));
+}

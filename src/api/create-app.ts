@@ -1,0 +1,95 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyPluginAsync,
+} from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { TodokeConfig } from '../config/config.js';
+import type { Clock } from '../core/clock.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { Store } from '../store/store.js';
+import { bearerAuth } from './auth.js';
+import { registerErrorHandling } from './error-handler.js';
+import { cancelMessageRoutes } from './routes/cancel-message.js';
+import { healthRoutes } from './routes/health.js';
+import { readMessageRoutes } from './routes/read-messages.js';
+import { sendMessageRoutes } from './routes/send-messages.js';
+import { webhookRoutes } from './routes/webhooks.js';
+
+export interface AppDeps {
+  store: Store;
+  config: TodokeConfig;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  /** ULID factory for message ids. */
+  newId: () => string;
+  /** Called after messages are durably accepted: wakes the engine. */
+  onAccepted?: () => void;
+  /** Called after webhook receipts are stored. */
+  onReceipts?: () => void;
+  /** The provider emulators' control API (its routes live under /__sandbox/), served without an API key. */
+  sandboxControl?: FastifyPluginAsync;
+  /** For /readyz: the engine is running. */
+  ready?: () => boolean;
+}
+
+/** The HTTP API as a Fastify instance, not listening yet (callers may add routes): tests use `app.inject`. */
+export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+  // Phone HMACs keyed with an empty secret could be reversed by hashing every number: refuse to start.
+  if (!deps.config.secret) throw new Error('config.secret is empty: generate one before creating the API');
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    // Thousands of requests a second would mean thousands of log lines; requests are logged at debug below.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  if (deps.logger.isLevelEnabled('debug')) {
+    app.addHook('onResponse', async (request, reply) => {
+      request.log.debug(
+        {
+          method: request.method,
+          url: request.url,
+          statusCode: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request completed',
+      );
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'todoke',
+        description:
+          'Transactional notifications for Japan: LINE notification messages, LINE push, SMS and e-mail with automatic fallback. Errors are RFC 9457 problem+json with a stable `code`.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'tdk_… API key' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (v1) => {
+    v1.addHook('onRequest', bearerAuth(deps.store, deps.clock));
+    await v1.register(sendMessageRoutes, { deps });
+    await v1.register(readMessageRoutes, { deps });
+    await v1.register(cancelMessageRoutes, { deps });
+  });
+  await app.register(webhookRoutes, { deps });
+  await app.register(healthRoutes, { deps });
+  if (deps.sandboxControl) await app.register(deps.sandboxControl);
+  return app;
+}

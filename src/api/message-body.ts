@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../core/message-states.js';
+import { RouteStepInput } from '../config/route-steps.js';
+
+/** At most this many messages in one batch request. */
+export const MAX_BATCH = 10_000;
+const MAX_METADATA_BYTES = 16 * 1024;
+
+const Text = z.string().min(1).max(10_000);
+const ChannelText = z.strictObject({ text: Text });
+const Instant = z.iso.datetime({ offset: true });
+
+/** The body of POST /v1/messages, and of each item of a batch. */
+export const MessageBody = z.strictObject({
+  to: z
+    .strictObject({
+      phone: z
+        .string()
+        .min(1)
+        .max(40)
+        .optional()
+        .meta({ description: 'Any everyday form: 090-1234-5678, +81 90 1234 5678, …' }),
+      lineUserId: z
+        .string()
+        .regex(/^U[0-9a-f]{32}$/, 'must be a LINE user ID: U and 32 hexadecimal digits')
+        .optional(),
+      email: z.email().max(254).optional(),
+    })
+    .meta({
+      description: 'The recipient. Each route step needs its own address: phone for sms and line_pnp.',
+    }),
+  purpose: z
+    .string()
+    .min(1)
+    .max(64)
+    .meta({ description: 'Why the message is sent: one of the configured purposes' }),
+  route: z
+    .union([z.string().min(1).max(64), z.strictObject({ steps: z.array(RouteStepInput).min(1).max(8) })])
+    .meta({ description: 'A configured route name, or steps given inline' }),
+  text: Text.optional().meta({ description: 'The text for every channel without its own content' }),
+  content: z
+    .strictObject({
+      line_pnp: ChannelText.optional(),
+      line_push: ChannelText.optional(),
+      sms: ChannelText.optional(),
+      email: z.strictObject({ subject: z.string().min(1).max(998), text: Text.optional() }).optional(),
+    })
+    .optional(),
+  sendAt: Instant.optional().meta({ description: 'Not before this time (ISO 8601 with offset)' }),
+  expiresAt: Instant.optional().meta({
+    description: 'Give up if not delivered by then (ISO 8601 with offset)',
+  }),
+  priority: z.enum(['realtime', 'bulk']).default('realtime'),
+  metadata: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (m) => Buffer.byteLength(JSON.stringify(m)) <= MAX_METADATA_BYTES,
+      'must be at most 16 KB as JSON',
+    )
+    .optional(),
+  idempotencyKey: z.string().min(1).max(255).optional().meta({
+    description: 'Same key and body: the original message; also accepted as the Idempotency-Key header',
+  }),
+});
+export type MessageBody = z.output<typeof MessageBody>;
+
+export const BatchBody = z.strictObject({
+  items: z
+    .array(z.unknown())
+    .min(1)
+    .meta({
+      description: `Up to ${MAX_BATCH} message bodies as for POST /v1/messages, each checked on its own`,
+    }),
+});
+
+export const MessageParams = z.object({ id: z.string().min(1).max(64) });
+
+export const ListQuery = z.object({
+  status: z.enum(MESSAGE_STATUSES).optional(),
+  purpose: z.string().max(64).optional(),
+  phone: z.string().max(40).optional(),
+  campaign: z.string().max(64).optional(),
+  from: Instant.optional().meta({ description: 'Created at or after' }),
+  to: Instant.optional().meta({ description: 'Created before' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(64).optional().meta({ description: 'nextCursor of the previous page' }),
+});
