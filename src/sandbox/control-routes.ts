@@ -1,0 +1,105 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { e164Schema, numberSettingsUpdateSchema, type NumberSettings } from './number-settings.js';
+import type { LedgerItem } from './store.js';
+
+/** What the control API works on: the running sandbox. */
+export interface SandboxControl {
+  setNumber(e164: string, settings: Partial<NumberSettings>): NumberSettings;
+  getNumber(e164: string): NumberSettings;
+  listNumbers(): { number: string; settings: NumberSettings }[];
+  ledgerItems(to: string | undefined, limit: number): LedgerItem[];
+  clearLedger(): void;
+  configureLineChannel(c: {
+    accessToken: string;
+    channelSecret: string;
+    webhookUrl: string;
+    botUserId?: string;
+  }): {
+    botUserId: string;
+  };
+  configureTwilioAccount(a: { accountSid: string; authToken: string }): void;
+}
+
+const STATUS_TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found' };
+
+/** RFC 9457 problem details with todoke's stable `code`. */
+function problem(reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
+  const body = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail, code };
+  return reply.code(status).type('application/problem+json').send(JSON.stringify(body));
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
+const numberParams = z.object({ e164: e164Schema });
+const ledgerQuery = z.object({
+  to: e164Schema.optional(),
+  limit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+});
+const lineChannelBody = z.strictObject({
+  accessToken: z.string().min(1),
+  channelSecret: z.string().min(1),
+  webhookUrl: z.url({ protocol: /^https?$/ }),
+  botUserId: z
+    .string()
+    .regex(/^U[0-9a-f]{32}$/)
+    .optional(),
+});
+const twilioAccountBody = z.strictObject({
+  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
+  authToken: z.string().min(1),
+});
+
+/**
+ * The sandbox's control API under /__sandbox/: per-number behaviour, the ledger of what each number received,
+ * and (for a standalone sandbox) the LINE channels and Twilio accounts it accepts. Inputs are checked here with
+ * zod, so the plugin works on any Fastify instance whatever its type provider.
+ */
+export function controlRoutes(sandbox: SandboxControl): FastifyPluginAsync {
+  return async (app) => {
+    app.put<{ Params: { e164: string } }>('/__sandbox/numbers/:e164', async (req, reply) => {
+      const params = numberParams.safeParse(req.params);
+      if (!params.success) return problem(reply, 400, 'invalid_number', describe(params.error));
+      const body = numberSettingsUpdateSchema.safeParse(req.body ?? {});
+      if (!body.success) return problem(reply, 400, 'invalid_settings', describe(body.error));
+      return sandbox.setNumber(params.data.e164, body.data);
+    });
+
+    app.get<{ Params: { e164: string } }>('/__sandbox/numbers/:e164', async (req, reply) => {
+      const params = numberParams.safeParse(req.params);
+      if (!params.success) return problem(reply, 400, 'invalid_number', describe(params.error));
+      return sandbox.getNumber(params.data.e164);
+    });
+
+    app.get('/__sandbox/numbers', async () => ({ items: sandbox.listNumbers() }));
+
+    app.get('/__sandbox/ledger', async (req, reply) => {
+      const query = ledgerQuery.safeParse(req.query);
+      if (!query.success) return problem(reply, 400, 'invalid_query', describe(query.error));
+      return { items: sandbox.ledgerItems(query.data.to, query.data.limit) };
+    });
+
+    app.delete('/__sandbox/ledger', async (_req, reply) => {
+      sandbox.clearLedger();
+      return reply.code(204).send();
+    });
+
+    app.put('/__sandbox/line/channels', async (req, reply) => {
+      const body = lineChannelBody.safeParse(req.body ?? {});
+      if (!body.success) return problem(reply, 400, 'invalid_channel', describe(body.error));
+      const { botUserId } = sandbox.configureLineChannel(body.data);
+      return { botUserId, webhookUrl: body.data.webhookUrl };
+    });
+
+    app.put('/__sandbox/twilio/accounts', async (req, reply) => {
+      const body = twilioAccountBody.safeParse(req.body ?? {});
+      if (!body.success) return problem(reply, 400, 'invalid_account', describe(body.error));
+      sandbox.configureTwilioAccount(body.data);
+      return { accountSid: body.data.accountSid };
+    });
+  };
+}

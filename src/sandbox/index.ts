@@ -1,0 +1,7 @@
+/** The sandbox: local emulators of the providers' APIs, with a control API. */
+export { startSandbox, type Sandbox, type SandboxOptions } from './start-sandbox.js';
+export { runStandaloneSandbox } from './standalone.js';
+export type { LedgerItem } from './store.js';
+export type { LineBehaviour, NumberSettings, SmsBehaviour } from './number-settings.js';
+export { linePhoneHash, lineSignature, twilioSignature } from './signatures.js';
+export { countSegments, type SegmentCount } from './twilio-segments.js';

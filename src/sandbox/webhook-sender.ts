@@ -1,0 +1,239 @@
+import { Agent, request } from 'undici';
+import { DueQueue } from './due-queue.js';
+import type { NewOutboxRow, OutboxKind, OutboxRow, Reschedule, SandboxStore } from './store.js';
+
+export interface OutgoingRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How the jobs of one kind become HTTP requests. */
+export interface JobRenderer {
+  /** Jobs of one account that may share one request (LINE puts several events in one webhook). */
+  batchSize: number;
+  /** Tries before a job is given up (counting the first). */
+  maxAttempts: number;
+  /** The request for some jobs of one account; null when the account is no longer configured (jobs dropped). */
+  render(account: string, jobs: readonly OutboxRow[]): OutgoingRequest | null;
+}
+
+export interface WebhookSenderOptions {
+  /** Wait before the first retry; doubles each time up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** A receiver that has not answered after this long counts as down. */
+  timeoutMs?: number;
+  /** Requests in flight at once; more due jobs wait in the queue. */
+  maxInFlight?: number;
+}
+
+/** Jobs handled per timer turn, so a large backlog never blocks the event loop for long. */
+const MAX_JOBS_PER_TURN = 2000;
+/** setTimeout cannot wait longer than this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A durable outbox of webhooks and status callbacks. Every job is in SQLite from the moment it is enqueued until
+ * the receiver answered 2xx (or it was given up), and in an in-memory due queue so firing needs no query.
+ * When a job first comes due its ledger entry is written: that is the moment the message reaches the person.
+ * A receiver that is down or answers non-2xx gets the job again later with exponential backoff.
+ */
+export class WebhookSender {
+  private readonly queue = new DueQueue<OutboxRow>();
+  private readonly agent: Agent;
+  private readonly retryBaseMs: number;
+  private readonly retryMaxMs: number;
+  private readonly timeoutMs: number;
+  private readonly maxInFlight: number;
+  private timer: NodeJS.Timeout | undefined;
+  private armedAt = Infinity;
+  private inFlight = 0;
+  private readonly settled = new Set<Promise<void>>();
+  private done: number[] = [];
+  private retry: Reschedule[] = [];
+  private flushScheduled = false;
+  private inserts: {
+    jobs: readonly NewOutboxRow[];
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private insertScheduled = false;
+  private closed = false;
+  /** Set once the last outcomes are written: the store may be closed after that. */
+  private stopped = false;
+
+  constructor(
+    private readonly store: SandboxStore,
+    private readonly renderers: Record<OutboxKind, JobRenderer>,
+    options: WebhookSenderOptions = {},
+  ) {
+    this.retryBaseMs = options.retryBaseMs ?? 250;
+    this.retryMaxMs = options.retryMaxMs ?? 60_000;
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.maxInFlight = options.maxInFlight ?? 256;
+    this.agent = new Agent({
+      connections: 64,
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  /** Picks up the jobs stored by an earlier run: those already due go out at once. */
+  start(): void {
+    for (const job of this.store.loadOutbox()) this.queue.push(job);
+    this.arm();
+  }
+
+  /**
+   * Stores jobs and schedules them. Resolves once they are committed: answer the provider request only then.
+   * Jobs enqueued during one turn of the event loop share one transaction (group commit).
+   */
+  enqueue(jobs: readonly NewOutboxRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.inserts.push({ jobs, resolve, reject });
+      if (!this.insertScheduled) {
+        this.insertScheduled = true;
+        setImmediate(() => this.storeInserts());
+      }
+    });
+  }
+
+  private storeInserts(): void {
+    this.insertScheduled = false;
+    const batch = this.inserts;
+    this.inserts = [];
+    const all = batch.flatMap((b) => b.jobs);
+    let ids: number[];
+    try {
+      ids = this.store.insertOutbox(all);
+    } catch (error) {
+      for (const b of batch) b.reject(error);
+      return;
+    }
+    let earliest = Infinity;
+    all.forEach((job, i) => {
+      this.queue.push({ ...job, id: ids[i]!, attempts: 0 });
+      earliest = Math.min(earliest, job.dueAt);
+    });
+    if (earliest < this.armedAt) this.arm();
+    for (const b of batch) b.resolve();
+  }
+
+  /** Stops sending. Requests in flight get a moment to finish; whatever is not done stays stored for next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
+    await Promise.race([Promise.all(this.settled), grace]);
+    this.flush();
+    this.stopped = true;
+    await this.agent.destroy();
+  }
+
+  private arm(): void {
+    if (this.closed) return;
+    const next = this.queue.peek();
+    if (next === undefined || this.inFlight >= this.maxInFlight) return;
+    if (this.timer && this.armedAt <= next.dueAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.armedAt = next.dueAt;
+    const wait = Math.min(Math.max(0, next.dueAt - Date.now()), MAX_TIMER_MS);
+    this.timer = setTimeout(() => this.fire(), wait);
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    this.armedAt = Infinity;
+    if (this.closed) return;
+    const now = Date.now();
+    const open = new Map<string, OutboxRow[]>();
+    const batches: OutboxRow[][] = [];
+    const fired: OutboxRow[] = [];
+    while (fired.length < MAX_JOBS_PER_TURN) {
+      const next = this.queue.peek();
+      if (next === undefined || next.dueAt > now) break;
+      const key = `${next.kind}\u0000${next.account}`;
+      let group = open.get(key);
+      if (group === undefined || group.length >= this.renderers[next.kind].batchSize) {
+        if (this.inFlight + batches.length >= this.maxInFlight) break;
+        group = [];
+        open.set(key, group);
+        batches.push(group);
+      }
+      this.queue.pop();
+      group.push(next);
+      fired.push(next);
+    }
+    if (fired.some((job) => job.ledger !== null)) {
+      this.store.recordDeliveries(fired);
+      for (const job of fired) job.ledger = null;
+    }
+    for (const jobs of batches) this.send(jobs);
+    // More due than one turn may take: continue after other work had its turn.
+    if (fired.length >= MAX_JOBS_PER_TURN) setImmediate(() => this.arm());
+    else this.arm();
+  }
+
+  private send(jobs: OutboxRow[]): void {
+    const first = jobs[0]!;
+    const outgoing = this.renderers[first.kind].render(first.account, jobs);
+    if (outgoing === null) {
+      this.finish(jobs, true);
+      return;
+    }
+    this.inFlight++;
+    const attempt = request(outgoing.url, {
+      method: 'POST',
+      headers: outgoing.headers,
+      body: outgoing.body,
+      dispatcher: this.agent,
+    })
+      .then(async (res) => {
+        await res.body.dump();
+        return res.statusCode >= 200 && res.statusCode < 300;
+      })
+      .catch(() => false)
+      .then((ok) => {
+        this.inFlight--;
+        this.settled.delete(attempt);
+        this.finish(jobs, ok);
+        this.arm();
+      });
+    this.settled.add(attempt);
+  }
+
+  private finish(jobs: readonly OutboxRow[], ok: boolean): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const job of jobs) {
+      const attempts = job.attempts + 1;
+      if (ok || attempts >= this.renderers[job.kind].maxAttempts) {
+        this.done.push(job.id);
+        continue;
+      }
+      job.attempts = attempts;
+      job.dueAt = now + Math.min(this.retryBaseMs * 2 ** (attempts - 1), this.retryMaxMs);
+      this.retry.push({ id: job.id, dueAt: job.dueAt, attempts });
+      if (!this.closed) this.queue.push(job);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes the outcomes gathered since the last flush in one transaction. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.stopped) return;
+    if (this.done.length === 0 && this.retry.length === 0) return;
+    const done = this.done;
+    const retry = this.retry;
+    this.done = [];
+    this.retry = [];
+    this.store.applyOutcomes(done, retry);
+  }
+}
