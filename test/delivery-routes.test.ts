@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './support/harness.js';
 
-const fastRoute = { steps: [{ channel: 'line_pnp', fallbackAfter: '600ms' }, { channel: 'sms', fallbackAfter: '5s' }] };
+const fastRoute = {
+  steps: [
+    { channel: 'line_pnp', fallbackAfter: '600ms' },
+    { channel: 'sms', fallbackAfter: '5s' },
+  ],
+};
 const body = (phone: string, extra: Record<string, unknown> = {}) => ({
   to: { phone },
   purpose: 'payment_reminder',
@@ -67,13 +72,22 @@ describe('a notification through LINE, or SMS when LINE cannot reach the person'
   });
 
   it('records a LINE delivery that arrives after the SMS fallback, never hiding it', async () => {
-    h.todoke.sandbox!.setNumber('+819011110005', { line: 'consent_pending', lineDelayMs: 1500, sms: 'delivered', smsDelayMs: 2500 });
+    h.todoke.sandbox!.setNumber('+819011110005', {
+      line: 'consent_pending',
+      lineDelayMs: 1500,
+      sms: 'delivered',
+      smsDelayMs: 2500,
+    });
     const sent = await h.post('/v1/messages', body('09011110005'));
     const m = await h.waitForMessage(sent.body.id, (x) => x.status === 'delivered' && x.lateDelivery);
     expect(m.deliveredVia).toBe('line_pnp');
     expect(m.events.map((e: any) => e.type)).toContain('late_delivery');
     // The SMS had already left: the person gets both, and both show.
-    const settled = await h.waitForMessage(sent.body.id, (x) => x.attempts.every((a: any) => a.status === 'delivered'), 8000);
+    const settled = await h.waitForMessage(
+      sent.body.id,
+      (x) => x.attempts.every((a: any) => a.status === 'delivered'),
+      8000,
+    );
     expect(settled.attempts.map((a: any) => a.channel)).toEqual(['line_pnp', 'sms']);
     expect((await h.ledger('+819011110005')).map((i) => i.channel).sort()).toEqual(['line_pnp', 'sms']);
   });

@@ -13,7 +13,9 @@ program.addCommand(keysCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {
-    console.error(`設定に誤りがあります / The configuration is not valid:\n  - ${error.problems.join('\n  - ')}`);
+    console.error(
+      `設定に誤りがあります / The configuration is not valid:\n  - ${error.problems.join('\n  - ')}`,
+    );
   } else {
     console.error(error instanceof Error ? error.message : error);
   }

@@ -22,11 +22,26 @@ export function sandboxCommand(): Command {
     .option('--line-port <port>', 'LINE emulator port', '8091')
     .option('--twilio-port <port>', 'Twilio emulator port', '8092')
     .option('--data-dir <dir>', 'where settings, ledger and pending webhooks are kept', './data/sandbox')
-    .option('--line-webhook-url <url>', 'where LINE delivery events go, e.g. http://127.0.0.1:8080/webhooks/line/line-main')
-    .option('--line-token <token>', 'channel access token the LINE emulator accepts', SANDBOX_LINE.accessToken)
-    .option('--line-secret <secret>', 'channel secret the LINE emulator signs webhooks with', SANDBOX_LINE.channelSecret)
+    .option(
+      '--line-webhook-url <url>',
+      'where LINE delivery events go, e.g. http://127.0.0.1:8080/webhooks/line/line-main',
+    )
+    .option(
+      '--line-token <token>',
+      'channel access token the LINE emulator accepts',
+      SANDBOX_LINE.accessToken,
+    )
+    .option(
+      '--line-secret <secret>',
+      'channel secret the LINE emulator signs webhooks with',
+      SANDBOX_LINE.channelSecret,
+    )
     .option('--twilio-sid <sid>', 'Account SID the Twilio emulator accepts', SANDBOX_TWILIO.accountSid)
-    .option('--twilio-token <token>', 'auth token the Twilio emulator accepts and signs callbacks with', SANDBOX_TWILIO.authToken)
+    .option(
+      '--twilio-token <token>',
+      'auth token the Twilio emulator accepts and signs callbacks with',
+      SANDBOX_TWILIO.authToken,
+    )
     .action(async (o: SandboxCliOptions) => {
       const sandbox = await runStandaloneSandbox({
         dataDir: o.dataDir,
@@ -35,7 +50,11 @@ export function sandboxCommand(): Command {
         twilioPort: Number(o.twilioPort),
       });
       if (o.lineWebhookUrl) {
-        sandbox.configureLineChannel({ accessToken: o.lineToken, channelSecret: o.lineSecret, webhookUrl: o.lineWebhookUrl });
+        sandbox.configureLineChannel({
+          accessToken: o.lineToken,
+          channelSecret: o.lineSecret,
+          webhookUrl: o.lineWebhookUrl,
+        });
       }
       sandbox.configureTwilioAccount({ accountSid: o.twilioSid, authToken: o.twilioToken });
       console.log(

@@ -24,7 +24,11 @@ export function applyOutcome(
     d.message.nextRunAt = now;
   };
   const failed = (errorClass: string, code: string, detail?: string) => {
-    d.attempts.push({ id: attempt.id, to: 'failed', patch: { errorClass, errorCode: code, errorDetail: detail ?? null } });
+    d.attempts.push({
+      id: attempt.id,
+      to: 'failed',
+      patch: { errorClass, errorCode: code, errorDetail: detail ?? null },
+    });
     d.events.push({ type: 'attempt_failed', attemptId: attempt.id, data: { class: errorClass, code } });
   };
 
@@ -34,9 +38,17 @@ export function applyOutcome(
       d.attempts.push({
         id: attempt.id,
         to: 'accepted',
-        patch: { providerMessageId: outcome.providerMessageId ?? null, units: outcome.units ?? null, receiptDeadline: deadline },
+        patch: {
+          providerMessageId: outcome.providerMessageId ?? null,
+          units: outcome.units ?? null,
+          receiptDeadline: deadline,
+        },
       });
-      d.events.push({ type: 'attempt_accepted', attemptId: attempt.id, data: { providerMessageId: outcome.providerMessageId ?? null } });
+      d.events.push({
+        type: 'attempt_accepted',
+        attemptId: attempt.id,
+        data: { providerMessageId: outcome.providerMessageId ?? null },
+      });
       d.message.nextRunAt = wait(deadline);
       return d;
     }
@@ -46,9 +58,15 @@ export function applyOutcome(
         to: 'delivered',
         patch: { providerMessageId: outcome.providerMessageId ?? null, units: outcome.units ?? null },
       });
-      Object.assign(d.message, { status: 'delivered', deliveredVia: attempt.channel, deliveredAt: now, nextRunAt: null });
+      Object.assign(d.message, {
+        status: 'delivered',
+        deliveredVia: attempt.channel,
+        deliveredAt: now,
+        nextRunAt: null,
+      });
       d.events.push({ type: 'delivered', attemptId: attempt.id, data: { channel: attempt.channel } });
-      if (REMEMBERED_CHANNELS.includes(attempt.channel)) d.reachability.push({ channel: attempt.channel, outcome: 'reachable', code: null });
+      if (REMEMBERED_CHANNELS.includes(attempt.channel))
+        d.reachability.push({ channel: attempt.channel, outcome: 'reachable', code: null });
       return d;
     case 'unreachable':
       d.attempts.push({
@@ -69,7 +87,10 @@ export function applyOutcome(
     case 'retryable':
       failed('retryable', outcome.code, outcome.detail);
       if (message.stepTries < step.retry.maxAttempts) {
-        const delay = Math.max(outcome.retryAfterMs ?? 0, backoffDelay(message.stepTries, step.retry, random));
+        const delay = Math.max(
+          outcome.retryAfterMs ?? 0,
+          backoffDelay(message.stepTries, step.retry, random),
+        );
         d.message.nextRunAt = wait(now + delay);
         d.events.push({ type: 'retry_scheduled', attemptId: attempt.id, data: { inMs: delay } });
       } else {
@@ -86,7 +107,11 @@ export function applyOutcome(
     }
     case 'circuit':
       failed('circuit', outcome.code, outcome.detail);
-      d.openCircuit = { account: attempt.account, until: outcome.reopenAt ?? now + 60_000, code: outcome.code };
+      d.openCircuit = {
+        account: attempt.account,
+        until: outcome.reopenAt ?? now + 60_000,
+        code: outcome.code,
+      };
       nextAccount();
       return d;
     case 'unknown': {
@@ -94,7 +119,12 @@ export function applyOutcome(
       d.attempts.push({
         id: attempt.id,
         to: 'unknown',
-        patch: { errorClass: 'unknown', errorCode: outcome.code, errorDetail: outcome.detail ?? null, receiptDeadline: deadline },
+        patch: {
+          errorClass: 'unknown',
+          errorCode: outcome.code,
+          errorDetail: outcome.detail ?? null,
+          receiptDeadline: deadline,
+        },
       });
       d.events.push({ type: 'unknown_outcome', attemptId: attempt.id, data: { code: outcome.code } });
       d.message.nextRunAt = wait(deadline);

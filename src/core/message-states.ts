@@ -21,7 +21,12 @@ export const MESSAGE_STATUSES = [
 ] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = ['delivered', 'failed', 'expired', 'canceled'];
+export const FINAL_MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'delivered',
+  'failed',
+  'expired',
+  'canceled',
+];
 export const ACTIVE_MESSAGE_STATUSES: readonly MessageStatus[] = ['accepted', 'scheduled', 'sending'];
 
 const ALLOWED: Record<MessageStatus, readonly MessageStatus[]> = {

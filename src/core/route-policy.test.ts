@@ -85,7 +85,13 @@ describe('decide', () => {
 
   it('after a restart, waits out the receipt grace period before falling back', () => {
     const a = attempt({ receiptDeadline: NOW - 1 });
-    const d = decide(input({ message: message({ status: 'sending', stepTries: 1 }), attempts: [a], receiptGraceUntil: NOW + 5000 }));
+    const d = decide(
+      input({
+        message: message({ status: 'sending', stepTries: 1 }),
+        attempts: [a],
+        receiptGraceUntil: NOW + 5000,
+      }),
+    );
     expect(d.send).toBeUndefined();
     expect(d.message.nextRunAt).toBe(NOW + 5000);
   });
@@ -101,7 +107,11 @@ describe('decide', () => {
     const d = decide(input({ message: message({ status: 'sending', stepTries: 1 }), attempts: [a] }));
     expect(d.send).toBeUndefined();
     expect(d.attempts).toEqual([
-      { id: a.id, to: 'unknown', patch: { errorClass: 'unknown', errorCode: 'interrupted', receiptDeadline: NOW - 1000 + 900_000 } },
+      {
+        id: a.id,
+        to: 'unknown',
+        patch: { errorClass: 'unknown', errorCode: 'interrupted', receiptDeadline: NOW - 1000 + 900_000 },
+      },
     ]);
     expect(d.message.nextRunAt).toBe(NOW - 1000 + 900_000);
   });
@@ -120,7 +130,10 @@ describe('decide', () => {
 
   it('moves past accounts whose circuit is open', () => {
     const d = decide(
-      input({ message: message({ status: 'sending', stepIndex: 1 }), isAccountUsable: (acc) => acc !== 'karaden' }),
+      input({
+        message: message({ status: 'sending', stepIndex: 1 }),
+        isAccountUsable: (acc) => acc !== 'karaden',
+      }),
     );
     expect(d.send).toEqual({ stepIndex: 1, accountIndex: 1, channel: 'sms', account: 'twilio' });
   });
@@ -134,7 +147,9 @@ describe('decide', () => {
   });
 
   it('marks a message delivered when any attempt was delivered', () => {
-    const d = decide(input({ message: message({ status: 'sending' }), attempts: [attempt({ status: 'delivered' })] }));
+    const d = decide(
+      input({ message: message({ status: 'sending' }), attempts: [attempt({ status: 'delivered' })] }),
+    );
     expect(d.message).toMatchObject({ status: 'delivered', deliveredVia: 'line_pnp' });
   });
 
@@ -152,7 +167,10 @@ describe('applyOutcome', () => {
 
   it('accepted → waits for the receipt until fallbackAfter', () => {
     const d = apply({ kind: 'accepted', providerMessageId: 'p1' });
-    expect(d.attempts[0]).toMatchObject({ to: 'accepted', patch: { providerMessageId: 'p1', receiptDeadline: NOW + 900_000 } });
+    expect(d.attempts[0]).toMatchObject({
+      to: 'accepted',
+      patch: { providerMessageId: 'p1', receiptDeadline: NOW + 900_000 },
+    });
     expect(d.message.nextRunAt).toBe(NOW + 900_000);
   });
 
@@ -165,7 +183,9 @@ describe('applyOutcome', () => {
   it('unreachable → attempt undelivered, remembered, next step now', () => {
     const d = apply({ kind: 'unreachable', code: 'line_unreachable' });
     expect(d.attempts[0]).toMatchObject({ to: 'undelivered' });
-    expect(d.reachability).toEqual([{ channel: 'line_pnp', outcome: 'unreachable', code: 'line_unreachable' }]);
+    expect(d.reachability).toEqual([
+      { channel: 'line_pnp', outcome: 'unreachable', code: 'line_unreachable' },
+    ]);
     expect(d.message.nextRunAt).toBe(NOW);
   });
 
@@ -186,7 +206,11 @@ describe('applyOutcome', () => {
   });
 
   it('rejected → next account, no retry', () => {
-    expect(apply({ kind: 'rejected', code: 'http_400' }).message).toEqual({ accountIndex: 1, stepTries: 0, nextRunAt: NOW });
+    expect(apply({ kind: 'rejected', code: 'http_400' }).message).toEqual({
+      accountIndex: 1,
+      stepTries: 0,
+      nextRunAt: NOW,
+    });
   });
 
   it('circuit → opens the account circuit and fails over', () => {
@@ -203,7 +227,12 @@ describe('applyOutcome', () => {
 });
 
 describe('applyReceipt', () => {
-  const receipt = (status: 'sent' | 'delivered' | 'undelivered' | 'failed') => ({ status, errorCode: null, units: 1, occurredAt: NOW });
+  const receipt = (status: 'sent' | 'delivered' | 'undelivered' | 'failed') => ({
+    status,
+    errorCode: null,
+    units: 1,
+    occurredAt: NOW,
+  });
 
   it('delivery of the current attempt delivers the message', () => {
     const d = applyReceipt(message({ status: 'sending' }), attempt(), receipt('delivered'), NOW);
@@ -220,17 +249,29 @@ describe('applyReceipt', () => {
   });
 
   it('a delivery for a message that already ended keeps its status and records the late delivery', () => {
-    const d = applyReceipt(message({ status: 'delivered', deliveredVia: 'sms' }), attempt({ status: 'unconfirmed' }), receipt('delivered'), NOW);
+    const d = applyReceipt(
+      message({ status: 'delivered', deliveredVia: 'sms' }),
+      attempt({ status: 'unconfirmed' }),
+      receipt('delivered'),
+      NOW,
+    );
     expect(d.message).toEqual({ lateDelivery: true });
   });
 
   it('a duplicate delivery changes nothing', () => {
-    const d = applyReceipt(message({ status: 'delivered' }), attempt({ status: 'delivered' }), receipt('delivered'), NOW);
+    const d = applyReceipt(
+      message({ status: 'delivered' }),
+      attempt({ status: 'delivered' }),
+      receipt('delivered'),
+      NOW,
+    );
     expect(d).toMatchObject({ message: {}, attempts: [], events: [] });
   });
 
   it('a "sent" after "delivered" (out of order) never undoes the delivery', () => {
-    expect(applyReceipt(message(), attempt({ status: 'delivered' }), receipt('sent'), NOW).attempts).toEqual([]);
+    expect(applyReceipt(message(), attempt({ status: 'delivered' }), receipt('sent'), NOW).attempts).toEqual(
+      [],
+    );
   });
 
   it('undelivered wakes the message so the route moves on now', () => {

@@ -36,7 +36,12 @@ export function decide(input: DecideInput): Decision {
 
   const delivered = attempts.find((a) => a.status === 'delivered');
   if (delivered) {
-    Object.assign(d.message, { status: 'delivered', deliveredVia: delivered.channel, deliveredAt: now, nextRunAt: null });
+    Object.assign(d.message, {
+      status: 'delivered',
+      deliveredVia: delivered.channel,
+      deliveredAt: now,
+      nextRunAt: null,
+    });
     d.events.push({ type: 'delivered', attemptId: delivered.id, data: { channel: delivered.channel } });
     return d;
   }
@@ -48,7 +53,11 @@ export function decide(input: DecideInput): Decision {
   if (m.sendAt !== null && now < m.sendAt && attempts.length === 0) {
     if (m.status !== 'scheduled') {
       d.message.status = 'scheduled';
-      d.events.push({ type: 'scheduled', attemptId: null, data: { sendAt: new Date(m.sendAt).toISOString() } });
+      d.events.push({
+        type: 'scheduled',
+        attemptId: null,
+        data: { sendAt: new Date(m.sendAt).toISOString() },
+      });
     }
     d.message.nextRunAt = capAtExpiry(m.sendAt, m);
     return d;
@@ -72,7 +81,11 @@ export function decide(input: DecideInput): Decision {
   for (;;) {
     const current = steps[step];
     if (!current) {
-      Object.assign(d.message, { status: 'failed', finalReason: reason ?? 'route_exhausted', nextRunAt: null });
+      Object.assign(d.message, {
+        status: 'failed',
+        finalReason: reason ?? 'route_exhausted',
+        nextRunAt: null,
+      });
       Object.assign(d.message, { stepIndex: step, accountIndex: 0, stepTries: 0 });
       d.events.push({ type: 'failed', attemptId: null, data: { reason: reason ?? 'route_exhausted' } });
       return d;
@@ -84,11 +97,20 @@ export function decide(input: DecideInput): Decision {
       if (latest.status === 'sending') {
         // Found still "sending" by a new lease holder: the process making the request died. The request may
         // have reached the provider, so it is never repeated; a receipt can still settle it.
-        d.attempts.push({ id: latest.id, to: 'unknown', patch: { errorClass: 'unknown', errorCode: 'interrupted', receiptDeadline: deadline } });
+        d.attempts.push({
+          id: latest.id,
+          to: 'unknown',
+          patch: { errorClass: 'unknown', errorCode: 'interrupted', receiptDeadline: deadline },
+        });
         d.events.push({ type: 'unknown_outcome', attemptId: latest.id, data: { code: 'interrupted' } });
       }
       if (now < waitUntil) {
-        Object.assign(d.message, { status: 'sending', stepIndex: step, accountIndex: account, stepTries: tries });
+        Object.assign(d.message, {
+          status: 'sending',
+          stepIndex: step,
+          accountIndex: account,
+          stepTries: tries,
+        });
         d.message.nextRunAt = capAtExpiry(waitUntil, m);
         return d;
       }
@@ -98,19 +120,30 @@ export function decide(input: DecideInput): Decision {
       reason = 'unconfirmed';
       continue;
     }
-    if (latest && (latest.status === 'undelivered' || latest.status === 'unconfirmed' || latest.errorClass === 'receipt')) {
+    if (
+      latest &&
+      (latest.status === 'undelivered' || latest.status === 'unconfirmed' || latest.errorClass === 'receipt')
+    ) {
       advance(latest.status === 'unconfirmed' ? 'no_receipt' : 'undelivered');
       if (latest.status === 'unconfirmed') reason = 'unconfirmed';
       continue;
     }
     const isLast = step === steps.length - 1;
     if (!latest && account === 0 && tries === 0 && !isLast && input.isKnownUnreachable(current.channel)) {
-      d.events.push({ type: 'skipped', attemptId: null, data: { channel: current.channel, reason: 'known_unreachable' } });
+      d.events.push({
+        type: 'skipped',
+        attemptId: null,
+        data: { channel: current.channel, reason: 'known_unreachable' },
+      });
       advance('known_unreachable');
       continue;
     }
     while (account < current.accounts.length && !input.isAccountUsable(current.accounts[account]!)) {
-      d.events.push({ type: 'account_skipped', attemptId: null, data: { account: current.accounts[account], reason: 'circuit_open' } });
+      d.events.push({
+        type: 'account_skipped',
+        attemptId: null,
+        data: { account: current.accounts[account], reason: 'circuit_open' },
+      });
       account += 1;
       tries = 0;
     }
@@ -118,8 +151,18 @@ export function decide(input: DecideInput): Decision {
       advance('accounts_exhausted');
       continue;
     }
-    Object.assign(d.message, { status: 'sending', stepIndex: step, accountIndex: account, stepTries: tries + 1 });
-    d.send = { stepIndex: step, accountIndex: account, channel: current.channel, account: current.accounts[account]! };
+    Object.assign(d.message, {
+      status: 'sending',
+      stepIndex: step,
+      accountIndex: account,
+      stepTries: tries + 1,
+    });
+    d.send = {
+      stepIndex: step,
+      accountIndex: account,
+      channel: current.channel,
+      account: current.accounts[account]!,
+    };
     return d;
   }
 }

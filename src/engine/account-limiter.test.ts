@@ -14,7 +14,8 @@ describe('AccountLimiter', () => {
         }),
       ),
     );
-    for (let i = 200; i < grants.length; i++) expect(grants[i]! - grants[i - 200]!).toBeGreaterThanOrEqual(1000);
+    for (let i = 200; i < grants.length; i++)
+      expect(grants[i]! - grants[i - 200]!).toBeGreaterThanOrEqual(1000);
     // 500 grants at 200/s: the first second's 200 and then paced; about 2.5 s in all.
     expect(performance.now() - start).toBeLessThan(3200);
   });

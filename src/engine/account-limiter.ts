@@ -56,7 +56,8 @@ export class AccountLimiter {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const queue of Object.values(this.queues)) for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
+    for (const queue of Object.values(this.queues))
+      for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
   }
 
   private pump(): void {
@@ -70,10 +71,13 @@ export class AccountLimiter {
       const pacedAt = this.nextPaced - 10;
       const at = Math.max(windowFreeAt, pacedAt);
       if (at > now) {
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.pump();
-        }, Math.max(1, Math.ceil(at - now)));
+        this.timer = setTimeout(
+          () => {
+            this.timer = null;
+            this.pump();
+          },
+          Math.max(1, Math.ceil(at - now)),
+        );
         return;
       }
       this.window[this.cursor] = now;

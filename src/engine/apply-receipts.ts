@@ -25,7 +25,10 @@ async function applyOne(ctx: EngineContext, receipt: StoredReceipt): Promise<voi
         : null;
     const message = attempt ? await ctx.store.getMessage(attempt.messageId) : null;
     if (!attempt || !message) {
-      ctx.logger.warn({ provider: receipt.provider, eventId: receipt.eventId }, 'receipt for an unknown attempt; ignored');
+      ctx.logger.warn(
+        { provider: receipt.provider, eventId: receipt.eventId },
+        'receipt for an unknown attempt; ignored',
+      );
       await ctx.store.commit({ processedReceipts: [receipt.seq] });
       return;
     }

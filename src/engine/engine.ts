@@ -70,11 +70,19 @@ export class Engine {
       const capacity = this.maxInFlight - this.inFlight.size;
       let claimed: MessageRecord[] = [];
       if (capacity > 0) {
-        claimed = await store.claimDueMessages(this.ctx.owner, clock.now(), config.engine.leaseMs, Math.min(capacity, config.engine.claimBatch));
+        claimed = await store.claimDueMessages(
+          this.ctx.owner,
+          clock.now(),
+          config.engine.leaseMs,
+          Math.min(capacity, config.engine.claimBatch),
+        );
         for (const message of claimed) this.track(message);
       }
       if (!this.running) break;
-      if (receipts > 0 || (claimed.length > 0 && claimed.length === Math.min(capacity, config.engine.claimBatch))) {
+      if (
+        receipts > 0 ||
+        (claimed.length > 0 && claimed.length === Math.min(capacity, config.engine.claimBatch))
+      ) {
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }

@@ -8,7 +8,11 @@ import { toChange } from './to-change.js';
  * became of the message: a status callback sent while this server was down is not redelivered by every provider.
  * Applies what it learns exactly like a receipt. Returns true when something was written (the caller re-reads).
  */
-export async function lookUpOverdueReceipts(ctx: EngineContext, message: MessageRecord, attempts: AttemptRecord[]): Promise<boolean> {
+export async function lookUpOverdueReceipts(
+  ctx: EngineContext,
+  message: MessageRecord,
+  attempts: AttemptRecord[],
+): Promise<boolean> {
   const now = ctx.clock.now();
   const overdue = attempts.filter(
     (a) =>
@@ -27,10 +31,19 @@ export async function lookUpOverdueReceipts(ctx: EngineContext, message: Message
     const decision = applyReceipt(
       message,
       attempt,
-      { status: fetched.status, errorCode: fetched.errorCode ?? null, units: fetched.units ?? null, occurredAt: now },
+      {
+        status: fetched.status,
+        errorCode: fetched.errorCode ?? null,
+        units: fetched.units ?? null,
+        occurredAt: now,
+      },
       now,
     );
-    decision.events.push({ type: 'status_looked_up', attemptId: attempt.id, data: { status: fetched.status } });
+    decision.events.push({
+      type: 'status_looked_up',
+      attemptId: attempt.id,
+      data: { status: fetched.status },
+    });
     const change = toChange(message, decision, {
       now,
       unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,

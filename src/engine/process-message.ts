@@ -36,7 +36,8 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
       message,
       attempts,
       now,
-      isKnownUnreachable: (channel) => isKnownUnreachable(memory.get(channel) ?? null, now, ctx.config.reachability.unreachableTtlMs),
+      isKnownUnreachable: (channel) =>
+        isKnownUnreachable(memory.get(channel) ?? null, now, ctx.config.reachability.unreachableTtlMs),
       isAccountUsable: (account) => ctx.accounts.has(account) && ctx.circuits.isUsable(account),
       receiptGraceUntil: ctx.receiptGraceUntil,
     });
@@ -62,7 +63,10 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
     message = next;
     if (isFinalMessageStatus(message.status)) return;
   }
-  ctx.logger.warn({ messageId: message.id }, 'message kept changing under the engine; leaving it to its lease');
+  ctx.logger.warn(
+    { messageId: message.id },
+    'message kept changing under the engine; leaving it to its lease',
+  );
 }
 
 /** Makes one request for the decision's send, then records its outcome. Returns the message as it now stands. */
@@ -81,7 +85,11 @@ async function sendOnce(
     if (error instanceof LimiterClosedError) {
       // Stopping: hand the message back as it was, due now, for whoever runs next.
       await ctx.store.commit({
-        message: { id: message.id, expectVersion: message.version, patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() } },
+        message: {
+          id: message.id,
+          expectVersion: message.version,
+          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
+        },
       });
       return 'gone';
     }
@@ -135,7 +143,10 @@ async function sendOnce(
     countFallbacks(ctx, decision);
     const started = performance.now();
     outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
-    ctx.metrics.sendLatency.observe({ channel: send.channel, provider: account.provider.id }, (performance.now() - started) / 1000);
+    ctx.metrics.sendLatency.observe(
+      { channel: send.channel, provider: account.provider.id },
+      (performance.now() - started) / 1000,
+    );
     ctx.metrics.attempts.inc({ channel: send.channel, provider: account.provider.id, outcome: outcome.kind });
   } finally {
     release();
@@ -154,9 +165,15 @@ async function recordOutcome(
   if (decision.openCircuit) {
     const { account, until, code } = decision.openCircuit;
     ctx.circuits.trip(account, until, code);
-    ctx.logger.error({ account, code }, 'provider account circuit opened; routes fail over to the next account');
+    ctx.logger.error(
+      { account, code },
+      'provider account circuit opened; routes fail over to the next account',
+    );
   }
-  const dueNow = decision.message.nextRunAt !== undefined && decision.message.nextRunAt !== null && decision.message.nextRunAt <= now;
+  const dueNow =
+    decision.message.nextRunAt !== undefined &&
+    decision.message.nextRunAt !== null &&
+    decision.message.nextRunAt <= now;
   const options = {
     now,
     unitPrice: (a: string) => ctx.accounts.get(a)?.unitPrice ?? null,
@@ -176,13 +193,20 @@ async function recordOutcome(
   } else {
     const known = outcome.kind === 'accepted' || outcome.kind === 'delivered' ? outcome : null;
     if (known?.providerMessageId) {
-      await ctx.store.commit({ attempts: [{ id: attempt.id, patch: { providerMessageId: known.providerMessageId } }] });
+      await ctx.store.commit({
+        attempts: [{ id: attempt.id, patch: { providerMessageId: known.providerMessageId } }],
+      });
     }
   }
   return (await ctx.store.getMessage(message.id)) ?? 'gone';
 }
 
-function requestFor(ctx: EngineContext, m: MessageRecord, attempt: AttemptRecord, provider: string): SendRequest {
+function requestFor(
+  ctx: EngineContext,
+  m: MessageRecord,
+  attempt: AttemptRecord,
+  provider: string,
+): SendRequest {
   const content = m.content.channels?.[attempt.channel];
   return {
     attemptId: attempt.id,
@@ -197,7 +221,10 @@ function requestFor(ctx: EngineContext, m: MessageRecord, attempt: AttemptRecord
   };
 }
 
-async function reachabilityOf(ctx: EngineContext, m: MessageRecord): Promise<Map<Channel, ReachabilityRecord>> {
+async function reachabilityOf(
+  ctx: EngineContext,
+  m: MessageRecord,
+): Promise<Map<Channel, ReachabilityRecord>> {
   const memory = new Map<Channel, ReachabilityRecord>();
   if (!m.phoneHmac || m.stepIndex > 0) return memory;
   const first = m.route.steps[0]?.channel;
@@ -210,6 +237,7 @@ async function reachabilityOf(ctx: EngineContext, m: MessageRecord): Promise<Map
 
 function countFallbacks(ctx: EngineContext, decision: Decision): void {
   for (const event of decision.events) {
-    if (event.type === 'fallback') ctx.metrics.fallbacks.inc({ from: String(event.data?.from), to: String(event.data?.to) });
+    if (event.type === 'fallback')
+      ctx.metrics.fallbacks.inc({ from: String(event.data?.from), to: String(event.data?.to) });
   }
 }

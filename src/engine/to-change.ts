@@ -27,9 +27,21 @@ export function toChange(message: MessageRecord, d: Decision, o: ToChangeOptions
       }
       return a.to ? { id: a.id, to: a.to, patch: attemptPatch } : { id: a.id, patch: attemptPatch };
     }),
-    events: d.events.map((e) => ({ messageId: message.id, attemptId: e.attemptId, type: e.type, data: e.data, at: o.now })),
+    events: d.events.map((e) => ({
+      messageId: message.id,
+      attemptId: e.attemptId,
+      type: e.type,
+      data: e.data,
+      at: o.now,
+    })),
     reachability: message.phoneHmac
-      ? d.reachability.map((r) => ({ phoneHmac: message.phoneHmac!, channel: r.channel, outcome: r.outcome, code: r.code, at: o.now }))
+      ? d.reachability.map((r) => ({
+          phoneHmac: message.phoneHmac!,
+          channel: r.channel,
+          outcome: r.outcome,
+          code: r.code,
+          at: o.now,
+        }))
       : [],
   };
   if (Object.keys(patch).length > 0 || o.touchMessage) {

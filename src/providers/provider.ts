@@ -62,8 +62,7 @@ export interface WebhookRequest {
 }
 
 export type WebhookParseResult =
-  | { ok: true; receipts: Receipt[] }
-  | { ok: false; reason: 'bad_signature' | 'malformed'; detail?: string };
+  { ok: true; receipts: Receipt[] } | { ok: false; reason: 'bad_signature' | 'malformed'; detail?: string };
 
 /** Settings every account has, whatever its provider. */
 export interface AccountBase {

@@ -5,8 +5,14 @@ import { defaultRoutes } from '../config/load-config.js';
 import type { Sandbox } from '../sandbox/index.js';
 
 /** Fixed credentials of the local emulators: they guard nothing but keep the sandbox's requests realistic. */
-export const SANDBOX_LINE = { accessToken: 'sandbox-line-channel-access-token', channelSecret: 'sandbox-line-channel-secret' };
-export const SANDBOX_TWILIO = { accountSid: 'AC00000000000000000000000000000000', authToken: 'sandbox-twilio-auth-token' };
+export const SANDBOX_LINE = {
+  accessToken: 'sandbox-line-channel-access-token',
+  channelSecret: 'sandbox-line-channel-secret',
+};
+export const SANDBOX_TWILIO = {
+  accountSid: 'AC00000000000000000000000000000000',
+  authToken: 'sandbox-twilio-auth-token',
+};
 
 /**
  * The accounts `npm start` uses when the config file names none: one LINE channel and one Twilio account, both
@@ -56,9 +62,26 @@ export function sandboxRoutes(accounts: Record<string, AccountConfig>): Record<s
 }
 
 /** Numbers the demo sets up so every path can be watched at once. */
-export const DEMO_NUMBERS: { phone: string; note: string; settings: Parameters<Sandbox['setNumber']>[1] }[] = [
-  { phone: '+819000000001', note: 'LINE user: LINE delivers', settings: { line: 'delivered', sms: 'delivered' } },
-  { phone: '+819000000002', note: 'no LINE account: LINE 422, SMS at once', settings: { line: 'not_found', sms: 'delivered' } },
-  { phone: '+819000000003', note: 'blocked the LINE account: SMS after fallbackAfter', settings: { line: 'blocked', sms: 'delivered' } },
-  { phone: '+819000000004', note: 'no LINE, SMS undelivered: the message fails', settings: { line: 'not_found', sms: 'undelivered' } },
-];
+export const DEMO_NUMBERS: { phone: string; note: string; settings: Parameters<Sandbox['setNumber']>[1] }[] =
+  [
+    {
+      phone: '+819000000001',
+      note: 'LINE user: LINE delivers',
+      settings: { line: 'delivered', sms: 'delivered' },
+    },
+    {
+      phone: '+819000000002',
+      note: 'no LINE account: LINE 422, SMS at once',
+      settings: { line: 'not_found', sms: 'delivered' },
+    },
+    {
+      phone: '+819000000003',
+      note: 'blocked the LINE account: SMS after fallbackAfter',
+      settings: { line: 'blocked', sms: 'delivered' },
+    },
+    {
+      phone: '+819000000004',
+      note: 'no LINE, SMS undelivered: the message fails',
+      settings: { line: 'not_found', sms: 'undelivered' },
+    },
+  ];

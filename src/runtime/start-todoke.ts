@@ -45,9 +45,15 @@ export interface Todoke {
 export async function startTodoke(baseConfig: TodokeConfig, options: StartOptions = {}): Promise<Todoke> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(baseConfig.log.level);
-  if (baseConfig.databaseUrl) throw new Error('TODOKE_DATABASE_URL: PostgreSQL is not available in this version; leave it unset for the embedded store');
+  if (baseConfig.databaseUrl)
+    throw new Error(
+      'TODOKE_DATABASE_URL: PostgreSQL is not available in this version; leave it unset for the embedded store',
+    );
   mkdirSync(baseConfig.dataDir, { recursive: true });
-  let config: TodokeConfig = { ...baseConfig, secret: baseConfig.secret || dataDirSecret(baseConfig.dataDir) };
+  let config: TodokeConfig = {
+    ...baseConfig,
+    secret: baseConfig.secret || dataDirSecret(baseConfig.dataDir),
+  };
 
   let sandbox: Sandbox | null = null;
   if (config.sandbox) {

@@ -27,8 +27,18 @@ export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
     route: {
       name: 'line-then-sms',
       steps: [
-        { channel: 'line_pnp', accounts: ['line'], fallbackAfterMs: 900_000, retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 } },
-        { channel: 'sms', accounts: ['twilio'], fallbackAfterMs: 1_800_000, retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 } },
+        {
+          channel: 'line_pnp',
+          accounts: ['line'],
+          fallbackAfterMs: 900_000,
+          retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 },
+        },
+        {
+          channel: 'sms',
+          accounts: ['twilio'],
+          fallbackAfterMs: 1_800_000,
+          retry: { maxAttempts: 3, initialBackoffMs: 1000, maxBackoffMs: 60_000 },
+        },
       ],
     },
     content: { text: 'お支払いのお願い' },
@@ -82,18 +92,32 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       const m = newMessage();
       const [result] = await store.acceptMessages([m]);
       expect(result?.result).toBe('created');
-      expect(result?.message).toMatchObject({ id: m.id, status: 'accepted', stepIndex: 0, nextRunAt: T0, version: 0 });
+      expect(result?.message).toMatchObject({
+        id: m.id,
+        status: 'accepted',
+        stepIndex: 0,
+        nextRunAt: T0,
+        version: 0,
+      });
       expect(await store.getMessage(m.id)).toEqual(result?.message);
       store = await h.reopen();
       const again = await store.getMessage(m.id);
-      expect(again).toMatchObject({ id: m.id, phone: m.phone, route: m.route, content: m.content, metadata: m.metadata });
+      expect(again).toMatchObject({
+        id: m.id,
+        phone: m.phone,
+        route: m.route,
+        content: m.content,
+        metadata: m.metadata,
+      });
     });
 
     it('keeps one message per idempotency key: same request → existing, different request → conflict', async () => {
       const m = newMessage({ idempotencyKey: 'order-1' });
       await store.acceptMessages([m]);
       const [same] = await store.acceptMessages([newMessage({ idempotencyKey: 'order-1' })]);
-      const [different] = await store.acceptMessages([newMessage({ idempotencyKey: 'order-1', requestHash: 'hash-b' })]);
+      const [different] = await store.acceptMessages([
+        newMessage({ idempotencyKey: 'order-1', requestHash: 'hash-b' }),
+      ]);
       expect(same).toMatchObject({ result: 'existing', message: { id: m.id } });
       expect(different).toMatchObject({ result: 'conflict', message: { id: m.id } });
       expect((await store.listMessages({ limit: 10 })).length).toBe(1);
@@ -127,7 +151,10 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
 
     it('reports the earliest due time', async () => {
       expect(await store.nextDueAt()).toBeNull();
-      await store.acceptMessages([newMessage({ createdAt: T0 + 5000 }), newMessage({ createdAt: T0 + 2000 })]);
+      await store.acceptMessages([
+        newMessage({ createdAt: T0 + 5000 }),
+        newMessage({ createdAt: T0 + 2000 }),
+      ]);
       expect(await store.nextDueAt()).toBe(T0 + 2000);
     });
 
@@ -136,20 +163,34 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       await store.acceptMessages([m]);
       const attempt = newAttempt(m.id);
       const ok = await store.commit({
-        message: { id: m.id, expectVersion: 0, patch: { status: 'sending', nextRunAt: T0 + 900_000, leaseOwner: null } },
+        message: {
+          id: m.id,
+          expectVersion: 0,
+          patch: { status: 'sending', nextRunAt: T0 + 900_000, leaseOwner: null },
+        },
         newAttempts: [attempt],
-        events: [{ messageId: m.id, attemptId: attempt.id, type: 'attempt_sent', data: { account: 'line' }, at: T0 }],
+        events: [
+          { messageId: m.id, attemptId: attempt.id, type: 'attempt_sent', data: { account: 'line' }, at: T0 },
+        ],
       });
       expect(ok).toBe(true);
-      expect(await store.getMessage(m.id)).toMatchObject({ status: 'sending', version: 1, nextRunAt: T0 + 900_000 });
+      expect(await store.getMessage(m.id)).toMatchObject({
+        status: 'sending',
+        version: 1,
+        nextRunAt: T0 + 900_000,
+      });
       expect(await store.listAttempts(m.id)).toMatchObject([{ id: attempt.id, status: 'sending' }]);
-      expect(await store.listEvents(m.id)).toMatchObject([{ type: 'attempt_sent', data: { account: 'line' } }]);
+      expect(await store.listEvents(m.id)).toMatchObject([
+        { type: 'attempt_sent', data: { account: 'line' } },
+      ]);
     });
 
     it('writes nothing when the message version moved on (compare-and-set)', async () => {
       const m = newMessage();
       await store.acceptMessages([m]);
-      expect(await store.commit({ message: { id: m.id, expectVersion: 0, patch: { stepIndex: 1 } } })).toBe(true);
+      expect(await store.commit({ message: { id: m.id, expectVersion: 0, patch: { stepIndex: 1 } } })).toBe(
+        true,
+      );
       const attempt = newAttempt(m.id);
       const stale = await store.commit({
         message: { id: m.id, expectVersion: 0, patch: { status: 'sending' } },
@@ -165,10 +206,18 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     it('refuses a status move the transition table forbids, even at the right version', async () => {
       const m = newMessage();
       await store.acceptMessages([m]);
-      await store.commit({ message: { id: m.id, expectVersion: 0, patch: { status: 'delivered', nextRunAt: null } } });
-      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'sending' } } })).toBe(false);
-      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'canceled' } } })).toBe(false);
-      expect(await store.commit({ message: { id: m.id, expectVersion: 1, patch: { lateDelivery: true } } })).toBe(true);
+      await store.commit({
+        message: { id: m.id, expectVersion: 0, patch: { status: 'delivered', nextRunAt: null } },
+      });
+      expect(
+        await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'sending' } } }),
+      ).toBe(false);
+      expect(
+        await store.commit({ message: { id: m.id, expectVersion: 1, patch: { status: 'canceled' } } }),
+      ).toBe(false);
+      expect(
+        await store.commit({ message: { id: m.id, expectVersion: 1, patch: { lateDelivery: true } } }),
+      ).toBe(true);
       expect(await store.getMessage(m.id)).toMatchObject({ status: 'delivered', lateDelivery: true });
     });
 
@@ -177,10 +226,18 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       await store.acceptMessages([m]);
       const attempt = newAttempt(m.id);
       await store.commit({ newAttempts: [attempt] });
-      expect(await store.commit({ attempts: [{ id: attempt.id, to: 'delivered', patch: { units: 1 } }] })).toBe(true);
+      expect(
+        await store.commit({ attempts: [{ id: attempt.id, to: 'delivered', patch: { units: 1 } }] }),
+      ).toBe(true);
       expect(await store.commit({ attempts: [{ id: attempt.id, to: 'accepted', patch: {} }] })).toBe(false);
-      expect(await store.commit({ attempts: [{ id: attempt.id, patch: { providerMessageId: 'p-1' } }] })).toBe(true);
-      expect(await store.findAttempt(attempt.id)).toMatchObject({ status: 'delivered', units: 1, providerMessageId: 'p-1' });
+      expect(
+        await store.commit({ attempts: [{ id: attempt.id, patch: { providerMessageId: 'p-1' } }] }),
+      ).toBe(true);
+      expect(await store.findAttempt(attempt.id)).toMatchObject({
+        status: 'delivered',
+        units: 1,
+        providerMessageId: 'p-1',
+      });
       expect(await store.findAttemptByProviderId('line', 'p-1')).toMatchObject({ id: attempt.id });
     });
 
@@ -206,10 +263,19 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     });
 
     it('remembers the latest reachability outcome per number and channel', async () => {
-      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'unreachable', code: '422', at: T0 }] });
-      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 - 1 }] });
-      expect(await store.getReachability('h', 'line_pnp')).toMatchObject({ outcome: 'unreachable', code: '422' });
-      await store.commit({ reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 + 1 }] });
+      await store.commit({
+        reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'unreachable', code: '422', at: T0 }],
+      });
+      await store.commit({
+        reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 - 1 }],
+      });
+      expect(await store.getReachability('h', 'line_pnp')).toMatchObject({
+        outcome: 'unreachable',
+        code: '422',
+      });
+      await store.commit({
+        reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'reachable', code: null, at: T0 + 1 }],
+      });
       expect(await store.getReachability('h', 'line_pnp')).toMatchObject({ outcome: 'reachable' });
       expect(await store.getReachability('h', 'sms')).toBeNull();
     });
@@ -221,15 +287,26 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       await store.acceptMessages([a, b, c]);
       expect((await store.listMessages({ limit: 2 })).map((m) => m.id)).toEqual([c.id, b.id]);
       expect((await store.listMessages({ limit: 2, beforeId: b.id })).map((m) => m.id)).toEqual([a.id]);
-      expect((await store.listMessages({ limit: 9, purpose: 'shipping_notice' })).map((m) => m.id)).toEqual([a.id]);
-      expect((await store.listMessages({ limit: 9, phone: '+818011112222' })).map((m) => m.id)).toEqual([b.id]);
+      expect((await store.listMessages({ limit: 9, purpose: 'shipping_notice' })).map((m) => m.id)).toEqual([
+        a.id,
+      ]);
+      expect((await store.listMessages({ limit: 9, phone: '+818011112222' })).map((m) => m.id)).toEqual([
+        b.id,
+      ]);
       expect((await store.listMessages({ limit: 9, campaignId: 'camp-1' })).map((m) => m.id)).toEqual([c.id]);
       expect((await store.listMessages({ limit: 9, createdFrom: T0 + 1 })).map((m) => m.id)).toEqual([c.id]);
       expect((await store.listMessages({ limit: 9, status: 'accepted', createdTo: T0 + 1 })).length).toBe(2);
     });
 
     it('keeps API keys by hash', async () => {
-      await store.createApiKey({ id: 'k1', name: 'ops', hash: 'abc', prefix: 'tdk_abc', createdAt: T0, revokedAt: null });
+      await store.createApiKey({
+        id: 'k1',
+        name: 'ops',
+        hash: 'abc',
+        prefix: 'tdk_abc',
+        createdAt: T0,
+        revokedAt: null,
+      });
       expect(await store.findApiKeyByHash('abc')).toMatchObject({ id: 'k1', name: 'ops' });
       expect(await store.findApiKeyByHash('nope')).toBeNull();
       expect((await store.listApiKeys()).length).toBe(1);

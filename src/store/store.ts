@@ -53,13 +53,7 @@ export type MessagePatch = Partial<
 export type AttemptPatch = Partial<
   Pick<
     AttemptRecord,
-    | 'providerMessageId'
-    | 'errorClass'
-    | 'errorCode'
-    | 'errorDetail'
-    | 'units'
-    | 'cost'
-    | 'receiptDeadline'
+    'providerMessageId' | 'errorClass' | 'errorCode' | 'errorDetail' | 'units' | 'cost' | 'receiptDeadline'
   >
 >;
 

@@ -31,9 +31,17 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ...env,
   });
   // In-process tests restart nothing, so no receipt grace is needed after start.
-  const todoke = await startTodoke({ ...config, engine: { ...config.engine, receiptGraceMs: 0 } }, { demo: false });
+  const todoke = await startTodoke(
+    { ...config, engine: { ...config.engine, receiptGraceMs: 0 } },
+    { demo: false },
+  );
   const { key } = await createApiKey(todoke.store, 'e2e', systemClock);
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await request(`${todoke.url}${path}`, {
       method,
       headers: {
@@ -56,7 +64,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       for (;;) {
         const { body } = await call('GET', `/v1/messages/${id}`);
         if (done(body)) return body;
-        if (Date.now() > deadline) throw new Error(`message ${id} did not get there in time: ${JSON.stringify(body, null, 1)}`);
+        if (Date.now() > deadline)
+          throw new Error(`message ${id} did not get there in time: ${JSON.stringify(body, null, 1)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
     },

@@ -5,7 +5,10 @@ import { request } from 'undici';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Runs the `todoke` CLI from source in its own process, as an operator would run the built one. */
-export function spawnTodoke(args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
+export function spawnTodoke(
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },

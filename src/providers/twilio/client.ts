@@ -98,7 +98,8 @@ export function createTwilioClient(account: TwilioAccount, deps: ClientDeps = {}
       const status = typeof message.status === 'string' ? TWILIO_STATUS[message.status] : undefined;
       if (status === undefined) return null;
       const fetched: FetchedStatus = { status };
-      if (message.error_code !== null && message.error_code !== undefined) fetched.errorCode = String(message.error_code);
+      if (message.error_code !== null && message.error_code !== undefined)
+        fetched.errorCode = String(message.error_code);
       const segments = Number(message.num_segments);
       if (Number.isInteger(segments) && segments > 0) fetched.units = segments;
       return fetched;

@@ -12,7 +12,16 @@ import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredRece
 import type { AcceptResult, Change, MessageFilter, Store } from '../store.js';
 import { GroupCommit } from './group-commit.js';
 import { migrate } from './migrations.js';
-import { bindable, toApiKey, toAttempt, toEvent, toMessage, toReachability, toReceipt, type Row } from './rows.js';
+import {
+  bindable,
+  toApiKey,
+  toAttempt,
+  toEvent,
+  toMessage,
+  toReachability,
+  toReceipt,
+  type Row,
+} from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 
 export interface SqliteStoreOptions {
@@ -85,9 +94,9 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(filter: MessageFilter) {
-    const keys = (['status', 'purpose', 'phone', 'campaignId', 'createdFrom', 'createdTo', 'beforeId'] as const).filter(
-      (k) => filter[k] !== undefined,
-    );
+    const keys = (
+      ['status', 'purpose', 'phone', 'campaignId', 'createdFrom', 'createdTo', 'beforeId'] as const
+    ).filter((k) => filter[k] !== undefined);
     const rows = this.sql.listMessages(keys).all(filter) as Row[];
     return rows.map(toMessage);
   }
@@ -102,7 +111,8 @@ export class SqliteStore implements Store {
 
   async countMessagesByStatus() {
     const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
-    for (const row of this.sql.countByStatus.all() as { status: MessageStatus; n: number }[]) counts[row.status] = row.n;
+    for (const row of this.sql.countByStatus.all() as { status: MessageStatus; n: number }[])
+      counts[row.status] = row.n;
     return counts;
   }
 
@@ -112,9 +122,19 @@ export class SqliteStore implements Store {
       const leaseUntil = now + leaseMs;
       const rows = this.sql.claimDue.all({ owner, now, leaseUntil, limit, priority: 0 }) as Row[];
       if (rows.length < limit) {
-        rows.push(...(this.sql.claimDue.all({ owner, now, leaseUntil, limit: limit - rows.length, priority: 1 }) as Row[]));
+        rows.push(
+          ...(this.sql.claimDue.all({
+            owner,
+            now,
+            leaseUntil,
+            limit: limit - rows.length,
+            priority: 1,
+          }) as Row[]),
+        );
       }
-      return rows.map(toMessage).sort((a, b) => (a.priority === b.priority ? 0 : a.priority === 'realtime' ? -1 : 1));
+      return rows
+        .map(toMessage)
+        .sort((a, b) => (a.priority === b.priority ? 0 : a.priority === 'realtime' ? -1 : 1));
     });
   }
 
@@ -148,7 +168,9 @@ export class SqliteStore implements Store {
     }
     for (const attempt of change.newAttempts ?? []) this.sql.insertAttempt.run(attempt);
     for (const update of change.attempts ?? []) {
-      const columns = Object.keys(update.patch).filter((k) => update.patch[k as keyof typeof update.patch] !== undefined);
+      const columns = Object.keys(update.patch).filter(
+        (k) => update.patch[k as keyof typeof update.patch] !== undefined,
+      );
       const guard = update.to ? attemptStatusesBefore(update.to) : null;
       const params: Record<string, unknown> = { id: update.id, now, to: update.to };
       for (const c of columns) params[c] = bindable(update.patch[c as keyof typeof update.patch]);

@@ -49,7 +49,9 @@ export function prepareStatements(db: Database) {
     patchMessage(columns: string[], guardStatuses: string[] | null) {
       const key = `m:${columns.join(',')}:${guardStatuses?.join(',') ?? ''}`;
       return cached(key, () => {
-        const sets = columns.map((c) => `${MESSAGE_PATCH_COLUMNS[c as keyof typeof MESSAGE_PATCH_COLUMNS]} = @${c}`);
+        const sets = columns.map(
+          (c) => `${MESSAGE_PATCH_COLUMNS[c as keyof typeof MESSAGE_PATCH_COLUMNS]} = @${c}`,
+        );
         const guard = guardStatuses ? ` AND status IN (${guardStatuses.map((s) => `'${s}'`).join(',')})` : '';
         return `UPDATE messages SET ${[...sets, 'version = version + 1', 'updated_at = @now'].join(', ')}
                 WHERE id = @id AND version = @expectVersion${guard}`;
@@ -59,7 +61,9 @@ export function prepareStatements(db: Database) {
     patchAttempt(columns: string[], guardStatuses: string[] | null) {
       const key = `a:${columns.join(',')}:${guardStatuses?.join(',') ?? ''}`;
       return cached(key, () => {
-        const sets = columns.map((c) => `${ATTEMPT_PATCH_COLUMNS[c as keyof typeof ATTEMPT_PATCH_COLUMNS]} = @${c}`);
+        const sets = columns.map(
+          (c) => `${ATTEMPT_PATCH_COLUMNS[c as keyof typeof ATTEMPT_PATCH_COLUMNS]} = @${c}`,
+        );
         if (guardStatuses) sets.push('status = @to');
         const guard = guardStatuses ? ` AND status IN (${guardStatuses.map((s) => `'${s}'`).join(',')})` : '';
         return `UPDATE attempts SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id${guard}`;
@@ -107,7 +111,9 @@ export function prepareStatements(db: Database) {
                               VALUES (@id, @name, @hash, @prefix, @createdAt, @revokedAt)`),
     apiKeyByHash: db.prepare(`SELECT * FROM api_keys WHERE hash = ?`),
     apiKeys: db.prepare(`SELECT * FROM api_keys ORDER BY created_at`),
-    revokeApiKey: db.prepare(`UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL`),
+    revokeApiKey: db.prepare(
+      `UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL`,
+    ),
   };
 }
 
