@@ -15,7 +15,7 @@ describe('startOfNextMonthJst', () => {
   });
   it('rolls over the year', () => {
     expect(new Date(startOfNextMonthJst(Date.parse('2026-12-15T00:00:00Z'))).toISOString()).toBe(
-      '2027-01-31T15:00:00.000Z',
+      '2026-12-31T15:00:00.000Z',
     );
   });
 });
