@@ -84,16 +84,25 @@ describe('decide', () => {
   });
 
   it('after a restart, waits out the receipt grace period before falling back', () => {
-    const a = attempt({ receiptDeadline: NOW - 1 });
+    const a = attempt({ receiptDeadline: NOW - 1, createdAt: NOW - 100 });
     const d = decide(
       input({
         message: message({ status: 'sending', stepTries: 1 }),
         attempts: [a],
-        receiptGraceUntil: NOW + 5000,
+        receiptGrace: { startedAt: NOW - 10, until: NOW + 5000 },
       }),
     );
     expect(d.send).toBeUndefined();
     expect(d.message.nextRunAt).toBe(NOW + 5000);
+  });
+
+  it('applies no receipt grace to attempts made after the start', () => {
+    const a = attempt({ receiptDeadline: NOW - 1, createdAt: NOW - 5 });
+    const grace = { startedAt: NOW - 10, until: NOW + 5000 };
+    const d = decide(
+      input({ message: message({ status: 'sending', stepTries: 1 }), attempts: [a], receiptGrace: grace }),
+    );
+    expect(d.send).toMatchObject({ channel: 'sms' });
   });
 
   it('falls back at once after a definite "unreachable"', () => {

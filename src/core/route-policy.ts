@@ -3,6 +3,11 @@ import { isFinalMessageStatus } from './message-states.js';
 import { emptyDecision, type AttemptView, type Decision, type MessageView } from './decision.js';
 import type { Channel } from './channels.js';
 
+export interface ReceiptGrace {
+  startedAt: number;
+  until: number;
+}
+
 export interface DecideInput {
   message: MessageView;
   attempts: readonly AttemptView[];
@@ -12,10 +17,11 @@ export interface DecideInput {
   /** The account's circuit is closed (usable). */
   isAccountUsable: (account: string) => boolean;
   /**
-   * No receipt wait ends before this time. After a restart, receipts the providers held back while this server
-   * was down (LINE and Twilio redeliver) arrive first; falling back before then could send a second copy.
+   * After a restart, receipts the providers held back while this server was down (LINE and Twilio redeliver)
+   * arrive first; falling back before then could send a second copy. So waits of attempts made before
+   * `startedAt` end no earlier than `until`.
    */
-  receiptGraceUntil?: number;
+  receiptGrace?: ReceiptGrace;
 }
 
 const latestOnStep = (attempts: readonly AttemptView[], step: number) => {
@@ -93,7 +99,9 @@ export function decide(input: DecideInput): Decision {
     const latest = latestOnStep(attempts, step);
     if (latest && AWAITING_RECEIPT.includes(latest.status)) {
       const deadline = latest.receiptDeadline ?? latest.createdAt + current.fallbackAfterMs;
-      const waitUntil = Math.max(deadline, input.receiptGraceUntil ?? 0);
+      const grace = input.receiptGrace;
+      const waitUntil =
+        grace && latest.createdAt < grace.startedAt ? Math.max(deadline, grace.until) : deadline;
       if (latest.status === 'sending') {
         // Found still "sending" by a new lease holder: the process making the request died. The request may
         // have reached the provider, so it is never repeated; a receipt can still settle it.

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../core/clock.js';
+import type { ReceiptGrace } from '../core/route-policy.js';
 import type { TodokeConfig } from '../config/config.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';
@@ -19,6 +20,6 @@ export interface EngineContext {
   owner: string;
   newId: () => string;
   random: () => number;
-  /** Receipt waits end no earlier than this (set when the engine starts; see EngineConfig.receiptGraceMs). */
-  receiptGraceUntil: number;
+  /** Set when the engine starts; see `engine.receiptGraceMs` in the config. */
+  receiptGrace: ReceiptGrace;
 }

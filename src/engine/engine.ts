@@ -31,7 +31,11 @@ export class Engine {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.ctx.receiptGraceUntil = this.ctx.clock.now() + (this.ctx.config.engine.receiptGraceMs ?? 60_000);
+    const startedAt = this.ctx.clock.now();
+    this.ctx.receiptGrace = {
+      startedAt,
+      until: startedAt + (this.ctx.config.engine.receiptGraceMs ?? 60_000),
+    };
     this.loopDone = this.loop().catch((error: unknown) => {
       this.ctx.logger.fatal({ err: error }, 'engine loop crashed');
       this.running = false;

@@ -20,7 +20,9 @@ export async function lookUpOverdueReceipts(
       (a.status === 'accepted' || a.status === 'unknown') &&
       a.providerMessageId !== null &&
       a.receiptDeadline !== null &&
-      Math.max(a.receiptDeadline, ctx.receiptGraceUntil) <= now,
+      (a.createdAt < ctx.receiptGrace.startedAt
+        ? Math.max(a.receiptDeadline, ctx.receiptGrace.until)
+        : a.receiptDeadline) <= now,
   );
   let wrote = false;
   for (const attempt of overdue) {

@@ -39,7 +39,7 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
       isKnownUnreachable: (channel) =>
         isKnownUnreachable(memory.get(channel) ?? null, now, ctx.config.reachability.unreachableTtlMs),
       isAccountUsable: (account) => ctx.accounts.has(account) && ctx.circuits.isUsable(account),
-      receiptGraceUntil: ctx.receiptGraceUntil,
+      receiptGrace: ctx.receiptGrace,
     });
     if (!decision.send) {
       const change = toChange(message, decision, {

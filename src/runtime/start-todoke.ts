@@ -81,7 +81,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     owner: `engine-${randomUUID()}`,
     newId: () => ulid(clock.now()),
     random: Math.random,
-    receiptGraceUntil: 0,
+    receiptGrace: { startedAt: 0, until: 0 },
   };
   const engine = options.engine === false ? null : new Engine(ctx);
 
