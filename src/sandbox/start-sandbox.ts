@@ -69,7 +69,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     twilio: twilioCallbackRenderer(accounts),
   });
   const line = buildLineEmulator({ channels, numbers, sender });
-  const twilio = buildTwilioEmulator({ accounts, numbers, sender });
+  const twilio = buildTwilioEmulator({
+    accounts,
+    numbers,
+    sender,
+    findMessage: (sid) => store.twilioMessage(sid),
+  });
   try {
     await line.listen({ host, port: options.linePort ?? 0 });
     await twilio.listen({ host, port: options.twilioPort ?? 0 });

@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredNumberSettings, LineBehaviour, SmsBehaviour } from './number-settings.js';
+import type { TwilioMessageRecord } from './twilio-message.js';
+import { twilioMessageTable, type TwilioMessageTable } from './twilio-message-table.js';
 
 /** One message as it reached a person. */
 export interface LedgerItem {
@@ -101,8 +103,12 @@ function toLedgerItem(row: LedgerRow, to?: string): LedgerItem {
  */
 export class SandboxStore {
   private readonly db: Database.Database;
+  private readonly twilioMessages: TwilioMessageTable;
   private readonly sql;
-  private readonly insertTx: (jobs: readonly NewOutboxRow[]) => number[];
+  private readonly insertTx: (
+    jobs: readonly NewOutboxRow[],
+    twilioMessages: readonly TwilioMessageRecord[],
+  ) => number[];
   private readonly recordTx: (jobs: readonly OutboxRow[]) => void;
   private readonly outcomesTx: (done: readonly number[], retry: readonly Reschedule[]) => void;
 
@@ -161,18 +167,23 @@ export class SandboxStore {
       clearLedger: db.prepare('DELETE FROM ledger'),
     };
     const sql = this.sql;
-    this.insertTx = db.transaction((jobs: readonly NewOutboxRow[]) =>
-      jobs.map((job) => {
-        const ledger = job.ledger === null ? null : JSON.stringify(job.ledger);
-        const result = sql.insertOutbox.run(
-          job.kind,
-          job.account,
-          job.dueAt,
-          JSON.stringify(job.payload),
-          ledger,
-        );
-        return Number(result.lastInsertRowid);
-      }),
+    this.twilioMessages = twilioMessageTable(db);
+    const twilio = this.twilioMessages;
+    this.insertTx = db.transaction(
+      (jobs: readonly NewOutboxRow[], twilioMessages: readonly TwilioMessageRecord[]) => {
+        for (const m of twilioMessages) twilio.insert(m);
+        return jobs.map((job) => {
+          const ledger = job.ledger === null ? null : JSON.stringify(job.ledger);
+          const result = sql.insertOutbox.run(
+            job.kind,
+            job.account,
+            job.dueAt,
+            JSON.stringify(job.payload),
+            ledger,
+          );
+          return Number(result.lastInsertRowid);
+        });
+      },
     );
     this.recordTx = db.transaction((jobs: readonly OutboxRow[]) => {
       for (const job of jobs) {
@@ -240,9 +251,17 @@ export class SandboxStore {
     return rows.map((r) => ({ accountSid: r.account_sid!, authToken: r.auth_token! }));
   }
 
-  /** Stores jobs to run later, in one transaction; returns their ids in the same order. */
-  insertOutbox(jobs: readonly NewOutboxRow[]): number[] {
-    return this.insertTx(jobs);
+  /**
+   * Stores jobs to run later, and the Twilio messages they report on, in one transaction; returns the jobs' ids
+   * in the same order.
+   */
+  insertOutbox(jobs: readonly NewOutboxRow[], twilioMessages: readonly TwilioMessageRecord[] = []): number[] {
+    return this.insertTx(jobs, twilioMessages);
+  }
+
+  /** An accepted Twilio message by its SID. */
+  twilioMessage(sid: string): TwilioMessageRecord | undefined {
+    return this.twilioMessages.get(sid);
   }
 
   loadOutbox(): OutboxRow[] {

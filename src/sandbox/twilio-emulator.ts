@@ -4,7 +4,14 @@ import { randomHex } from './fast-random.js';
 import { E164_PATTERN } from './number-settings.js';
 import type { NumberBook } from './number-book.js';
 import type { TwilioAccount } from './store.js';
-import { twilioStatusJobs } from './twilio-status.js';
+import {
+  SANDBOX_SERVICE_SENDER,
+  TWILIO_API_VERSION,
+  stageAt,
+  twilioMessageResource,
+  type TwilioMessageRecord,
+} from './twilio-message.js';
+import { planSmsFate, twilioStatusJobs } from './twilio-status.js';
 import { countSegments } from './twilio-segments.js';
 import type { WebhookSender } from './webhook-sender.js';
 
@@ -12,21 +19,15 @@ export interface TwilioEmulatorDeps {
   accounts: ReadonlyMap<string, TwilioAccount>;
   numbers: NumberBook;
   sender: WebhookSender;
+  /** An accepted message by SID, for Fetch Message; `sender` stores each one together with its callbacks. */
+  findMessage(sid: string): TwilioMessageRecord | undefined;
 }
 
-const API_VERSION = '2010-04-01';
 /** Twilio refuses longer bodies (21617). */
 const BODY_MAX = 1600;
-/** The sender a Messaging Service picks in the sandbox (Twilio's own test number for a valid From). */
-export const SANDBOX_SERVICE_SENDER = '+15005550006';
 
 function sid(prefix: string): string {
   return prefix + randomHex(16);
-}
-
-/** RFC 2822 in GMT, as Twilio writes dates: `Thu, 24 Aug 2023 05:01:45 +0000`. */
-export function rfc2822(ms: number): string {
-  return new Date(ms).toUTCString().replace('GMT', '+0000');
 }
 
 /** A Twilio REST error: `{code, message, more_info, status}`. */
@@ -39,6 +40,11 @@ function twilioError(reply: FastifyReply, status: number, code: number, message:
   };
   if (detail !== undefined) body.detail = detail;
   return reply.code(status).send(body);
+}
+
+/** Twilio's 404 for a path it has nothing at: code 20404, naming the path. */
+function notFound(reply: FastifyReply, url: string) {
+  return twilioError(reply, 404, 20404, `The requested resource ${url.split('?')[0]} was not found`);
 }
 
 function first(q: ParsedUrlQuery, name: string): string | undefined {
@@ -57,9 +63,10 @@ function authenticate(header: string | undefined, accounts: ReadonlyMap<string, 
 }
 
 /**
- * Twilio's Programmable Messaging create endpoint (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`), at
- * the root of its own server: validates like Twilio, answers 201 with the Message resource, and stores the status
- * callbacks (with the moment of delivery) in the outbox before answering.
+ * Twilio's Programmable Messaging Create Message (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`) and
+ * Fetch Message (`GET …/Messages/{Sid}.json`), at the root of its own server. Create validates like Twilio,
+ * stores the message and its status callbacks (with the moment of delivery) before answering 201 with the
+ * Message resource; Fetch answers the resource with the status the message has reached by now.
  */
 export function buildTwilioEmulator(deps: TwilioEmulatorDeps): FastifyInstance {
   const app = Fastify({ logger: false });
@@ -70,12 +77,10 @@ export function buildTwilioEmulator(deps: TwilioEmulatorDeps): FastifyInstance {
     const status = error.statusCode ?? 500;
     return twilioError(reply, status, status >= 500 ? 20500 : 20001, error.message);
   });
-  app.setNotFoundHandler((req, reply) =>
-    twilioError(reply, 404, 20404, `The requested resource ${req.url.split('?')[0]} was not found`),
-  );
+  app.setNotFoundHandler((req, reply) => notFound(reply, req.url));
 
   app.post<{ Params: { accountSid: string } }>(
-    '/2010-04-01/Accounts/:accountSid/Messages.json',
+    `/${TWILIO_API_VERSION}/Accounts/:accountSid/Messages.json`,
     (req, reply) => {
       const account = authenticate(req.headers.authorization, deps.accounts);
       if (account === undefined || account.accountSid !== req.params.accountSid) {
@@ -100,57 +105,55 @@ export function buildTwilioEmulator(deps: TwilioEmulatorDeps): FastifyInstance {
           `The concatenated message body exceeds the ${BODY_MAX} character limit.`,
         );
       }
-      const settings = deps.numbers.get(to);
-      if (settings.sms === 'landline')
-        return twilioError(reply, 400, 21614, "'To' number is not a valid mobile number");
-
       const now = Date.now();
-      const messageSid = sid('SM');
-      const viaService = !from;
+      const fate = planSmsFate(now, deps.numbers.get(to));
+      // A landline is refused before acceptance: there is no message, nothing is stored.
+      if (fate === null) return twilioError(reply, 400, 21614, "'To' number is not a valid mobile number");
+
+      const message: TwilioMessageRecord = {
+        sid: sid('SM'),
+        accountSid: account.accountSid,
+        to,
+        from: from || null,
+        messagingServiceSid: serviceSid ?? null,
+        body: text,
+        numSegments: countSegments(text).segments,
+        createdAt: now,
+        ...fate,
+      };
       const stored = deps.sender.enqueue(
         twilioStatusJobs({
-          now,
-          settings,
+          fate,
           accountSid: account.accountSid,
-          messageSid,
+          messageSid: message.sid,
           to,
           from: from || SANDBOX_SERVICE_SENDER,
-          messagingServiceSid: serviceSid ?? null,
+          messagingServiceSid: message.messagingServiceSid,
           text,
           statusCallback: statusCallback || null,
         }),
+        message,
       );
-
-      const date = rfc2822(now);
-      const uri = `/${API_VERSION}/Accounts/${account.accountSid}/Messages/${messageSid}`;
-      // Field order and values as in Twilio's answer; a Messaging Service picks its sender after the answer.
-      const resource = {
-        body: text,
-        num_segments: viaService ? '0' : String(countSegments(text).segments),
-        direction: 'outbound-api',
-        from: viaService ? null : from,
-        to,
-        date_updated: date,
-        price: null,
-        error_message: null,
-        uri: `${uri}.json`,
-        account_sid: account.accountSid,
-        num_media: '0',
-        status: viaService ? 'accepted' : 'queued',
-        messaging_service_sid: serviceSid ?? null,
-        sid: messageSid,
-        date_sent: null,
-        date_created: date,
-        error_code: null,
-        price_unit: 'USD',
-        api_version: API_VERSION,
-        subresource_uris: { media: `${uri}/Media.json` },
-      };
       // Answer only once the message's fate is on disk: a crash after a 201 must not lose it.
       return stored.then(
-        () => reply.code(201).send(resource),
+        () => reply.code(201).send(twilioMessageResource(message, 'created')),
         () => twilioError(reply, 500, 20500, 'Internal Server Error'),
       );
+    },
+  );
+
+  // Fetch Message: the resource with the status it has reached by now.
+  app.get<{ Params: { accountSid: string; sid: string } }>(
+    `/${TWILIO_API_VERSION}/Accounts/:accountSid/Messages/:sid.json`,
+    (req, reply) => {
+      const account = authenticate(req.headers.authorization, deps.accounts);
+      if (account === undefined || account.accountSid !== req.params.accountSid) {
+        return twilioError(reply, 401, 20003, 'Authenticate', 'Your AccountSid or AuthToken was incorrect.');
+      }
+      const message = deps.findMessage(req.params.sid);
+      // Another account's message does not exist for this one.
+      if (message === undefined || message.accountSid !== account.accountSid) return notFound(reply, req.url);
+      return reply.code(200).send(twilioMessageResource(message, stageAt(message, Date.now())));
     },
   );
 

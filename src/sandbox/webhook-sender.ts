@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { DueQueue } from './due-queue.js';
 import type { NewOutboxRow, OutboxKind, OutboxRow, Reschedule, SandboxStore } from './store.js';
+import type { TwilioMessageRecord } from './twilio-message.js';
 
 export interface OutgoingRequest {
   url: string;
@@ -55,6 +56,7 @@ export class WebhookSender {
   private flushScheduled = false;
   private inserts: {
     jobs: readonly NewOutboxRow[];
+    twilioMessage: TwilioMessageRecord | undefined;
     resolve: () => void;
     reject: (error: unknown) => void;
   }[] = [];
@@ -88,11 +90,12 @@ export class WebhookSender {
 
   /**
    * Stores jobs and schedules them. Resolves once they are committed: answer the provider request only then.
+   * A Twilio message given here is committed with its jobs, so Fetch Message finds whatever was answered 201.
    * Jobs enqueued during one turn of the event loop share one transaction (group commit).
    */
-  enqueue(jobs: readonly NewOutboxRow[]): Promise<void> {
+  enqueue(jobs: readonly NewOutboxRow[], twilioMessage?: TwilioMessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.inserts.push({ jobs, resolve, reject });
+      this.inserts.push({ jobs, twilioMessage, resolve, reject });
       if (!this.insertScheduled) {
         this.insertScheduled = true;
         setImmediate(() => this.storeInserts());
@@ -105,9 +108,11 @@ export class WebhookSender {
     const batch = this.inserts;
     this.inserts = [];
     const all = batch.flatMap((b) => b.jobs);
+    const messages: TwilioMessageRecord[] = [];
+    for (const b of batch) if (b.twilioMessage !== undefined) messages.push(b.twilioMessage);
     let ids: number[];
     try {
-      ids = this.store.insertOutbox(all);
+      ids = this.store.insertOutbox(all, messages);
     } catch (error) {
       for (const b of batch) b.reject(error);
       return;
