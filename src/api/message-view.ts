@@ -153,6 +153,10 @@ export function messageView(
   return {
     ...messageSummary(m),
     attempts: attempts.map(attemptView),
-    events: events.map((e) => ({ type: e.type, attemptId: e.attemptId, data: e.data, at: iso(e.at) })),
+    // Acceptance is written with the message itself, not as an event row: the timeline starts with it.
+    events: [
+      { type: 'accepted', attemptId: null, data: null, at: iso(m.createdAt) },
+      ...events.map((e) => ({ type: e.type, attemptId: e.attemptId, data: e.data, at: iso(e.at) })),
+    ],
   };
 }

@@ -109,6 +109,7 @@ describe('GET /v1/messages/{id}', () => {
         },
       ],
       events: [
+        { type: 'accepted', attemptId: null, data: null, at: iso },
         {
           type: 'attempt_undelivered',
           attemptId: '01KAP8Y0XQ3M5N7R9T1V3X5Z7B',
@@ -183,7 +184,7 @@ describe('POST /v1/messages/{id}/cancel', () => {
       id,
       status: 'canceled',
       finalReason: 'canceled',
-      events: [{ type: 'canceled' }],
+      events: [{ type: 'accepted' }, { type: 'canceled' }],
     });
     expect(await t.store.getMessage(id)).toMatchObject({ status: 'canceled', nextRunAt: null });
   });

@@ -68,8 +68,8 @@ function printWelcome(todoke: Todoke, key: string | null): void {
       '  Try it:',
       `    curl -s ${todoke.url}/v1/messages -H "Authorization: Bearer ${key ?? '<your key>'}" \\`,
       `      -H 'Content-Type: application/json' \\`,
-      `      -d '{"to":{"phone":"090-0000-0002"},"purpose":"payment_reminder","route":"line-then-sms","text":"お支払い期限は11月30日です。"}'`,
-      `    curl -s '${todoke.url}/__sandbox/ledger?to=%2B819000000002'`,
+      `      -d '{"to":{"phone":"090-1000-0002"},"purpose":"payment_reminder","route":"line-then-sms","text":"お支払い期限は11月30日です。"}'`,
+      `    curl -s '${todoke.url}/__sandbox/ledger?to=%2B819010000002'`,
     );
   }
   console.log(lines.join('\n') + '\n');

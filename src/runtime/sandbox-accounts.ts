@@ -65,22 +65,22 @@ export function sandboxRoutes(accounts: Record<string, AccountConfig>): Record<s
 export const DEMO_NUMBERS: { phone: string; note: string; settings: Parameters<Sandbox['setNumber']>[1] }[] =
   [
     {
-      phone: '+819000000001',
+      phone: '+819010000001',
       note: 'LINE user: LINE delivers',
       settings: { line: 'delivered', sms: 'delivered' },
     },
     {
-      phone: '+819000000002',
+      phone: '+819010000002',
       note: 'no LINE account: LINE 422, SMS at once',
       settings: { line: 'not_found', sms: 'delivered' },
     },
     {
-      phone: '+819000000003',
+      phone: '+819010000003',
       note: 'blocked the LINE account: SMS after fallbackAfter',
       settings: { line: 'blocked', sms: 'delivered' },
     },
     {
-      phone: '+819000000004',
+      phone: '+819010000004',
       note: 'no LINE, SMS undelivered: the message fails',
       settings: { line: 'not_found', sms: 'undelivered' },
     },
