@@ -52,3 +52,41 @@ describe('AccountLimiter', () => {
     await expect(waiting).rejects.toBeInstanceOf(LimiterClosedError);
   });
 });
+
+describe('AccountLimiter with a shared (cluster-wide) limit', () => {
+  it('keeps three limiters sharing one GCRA under the limit in every one-second window, near the limit overall', async () => {
+    const { gcraTake, intervalForLimit } = await import('../core/gcra.js');
+    const limit = 300;
+    const burstMs = 20;
+    const jitterMs = 10;
+    const interval = intervalForLimit(limit, burstMs, jitterMs);
+    let tat = 0;
+    const source = {
+      useWithinMs: jitterMs,
+      async take(want: number) {
+        await new Promise((r) => setTimeout(r, 1)); // a database round trip
+        const g = gcraTake(tat, performance.now(), want, interval, burstMs);
+        tat = g.tat;
+        return { granted: g.granted, retryAfterMs: g.retryAfterMs };
+      },
+    };
+    const limiters = [0, 1, 2].map(() => new AccountLimiter(limit, 50, undefined, source));
+    const sends: number[] = [];
+    const start = performance.now();
+    await Promise.all(
+      limiters.flatMap((limiter) =>
+        Array.from({ length: 300 }, () =>
+          limiter.acquire('bulk').then((release) => {
+            sends.push(performance.now());
+            release();
+          }),
+        ),
+      ),
+    );
+    const elapsed = (performance.now() - start) / 1000;
+    sends.sort((a, b) => a - b);
+    for (let i = limit; i < sends.length; i++)
+      expect(sends[i]! - sends[i - limit]!).toBeGreaterThanOrEqual(1000);
+    expect(900 / elapsed).toBeGreaterThan(limit * 0.85);
+  });
+});

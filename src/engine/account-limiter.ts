@@ -9,6 +9,14 @@ export class LimiterClosedError extends Error {
   }
 }
 
+/** A rate limit held outside this process (shared by every engine of a cluster). */
+export interface SharedRateSource {
+  /** Up to `want` requests allowed across the cluster right now; when none, how long to wait. */
+  take(want: number): Promise<{ granted: number; retryAfterMs: number }>;
+  /** How soon granted requests must start: they were counted at grant time. */
+  readonly useWithinMs: number;
+}
+
 interface Waiter {
   resolve: (release: () => void) => void;
   reject: (error: Error) => void;
@@ -28,11 +36,16 @@ export class AccountLimiter {
   private readonly queues: Record<Priority, Waiter[]> = { realtime: [], bulk: [] };
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private sharedTokens = 0;
+  private sharedExpireAt = 0;
+  private asking = false;
 
   constructor(
     ratePerSecond: number,
     private readonly concurrency: number,
     private readonly now: () => number = () => performance.now(),
+    /** With several engines, the cluster-wide limit; this limiter then also holds the local pacing. */
+    private readonly shared: SharedRateSource | null = null,
   ) {
     const perWindow = Math.max(1, Math.floor(ratePerSecond));
     this.window = new Float64Array(perWindow).fill(-Infinity);
@@ -60,8 +73,35 @@ export class AccountLimiter {
       for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
   }
 
+  private askShared(): void {
+    if (this.asking || this.closed) return;
+    this.asking = true;
+    const retry = (ms: number) => {
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        this.pump();
+      }, ms);
+    };
+    this.shared!.take(Math.min(this.waiting, 64)).then(
+      ({ granted, retryAfterMs }) => {
+        this.asking = false;
+        if (this.closed) return;
+        if (granted > 0) {
+          this.sharedTokens = granted;
+          this.sharedExpireAt = this.now() + this.shared!.useWithinMs;
+          this.pump();
+        } else retry(Math.max(1, retryAfterMs));
+      },
+      () => {
+        // The shared limit cannot be reached: send nothing rather than risk exceeding it.
+        this.asking = false;
+        if (!this.closed) retry(100);
+      },
+    );
+  }
+
   private pump(): void {
-    if (this.timer) return;
+    if (this.timer || this.asking) return;
     for (;;) {
       const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
       if (queue.length === 0 || this.inFlight >= this.concurrency) return;
@@ -79,6 +119,14 @@ export class AccountLimiter {
           Math.max(1, Math.ceil(at - now)),
         );
         return;
+      }
+      if (this.shared) {
+        if (now > this.sharedExpireAt) this.sharedTokens = 0;
+        if (this.sharedTokens === 0) {
+          this.askShared();
+          return;
+        }
+        this.sharedTokens -= 1;
       }
       this.window[this.cursor] = now;
       this.cursor = (this.cursor + 1) % this.window.length;
