@@ -85,7 +85,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       store = h.store;
     });
     afterEach(async () => {
-      await h.cleanup();
+      await h?.cleanup();
     });
 
     it('stores accepted messages durably: they are there after reopening', async () => {
@@ -139,6 +139,14 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect(claimed.map((m) => m.id)).toEqual([realtime.id, bulk.id]);
       expect(claimed[0]).toMatchObject({ leaseOwner: 'engine-a', leaseUntil: T0 + 30_000 });
       expect(await store.claimDueMessages('engine-b', T0 + 1000, 30_000, 10)).toEqual([]);
+    });
+
+    it('claims only realtime messages when asked to', async () => {
+      const bulk = newMessage({ priority: 'bulk' });
+      const realtime = newMessage({ priority: 'realtime' });
+      await store.acceptMessages([bulk, realtime]);
+      const claimed = await store.claimDueMessages('engine-a', T0, 30_000, 10, { realtimeOnly: true });
+      expect(claimed.map((m) => m.id)).toEqual([realtime.id]);
     });
 
     it('lets another engine take over a message whose lease expired', async () => {

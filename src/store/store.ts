@@ -20,6 +20,11 @@ export type AcceptResult =
   /** The idempotency key was used before with a different request. */
   | { result: 'conflict'; message: MessageRecord };
 
+export interface ClaimOptions {
+  /** Claim only realtime messages (an engine busy with bulk work still takes realtime messages at once). */
+  realtimeOnly?: boolean;
+}
+
 export interface MessageFilter {
   status?: MessageStatus;
   purpose?: string;
@@ -90,7 +95,13 @@ export interface Store {
    * realtime before bulk, oldest due first. Leased messages are not returned to other callers until the
    * lease ends or is released.
    */
-  claimDueMessages(owner: string, now: number, leaseMs: number, limit: number): Promise<MessageRecord[]>;
+  claimDueMessages(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    options?: ClaimOptions,
+  ): Promise<MessageRecord[]>;
   /** The earliest `nextRunAt` of an active message, or null: lets the engine sleep until then. */
   nextDueAt(): Promise<number | null>;
 

@@ -1,64 +1,58 @@
-import Database from 'better-sqlite3';
-import { attemptStatusesBefore } from '../../core/attempt-states.js';
+import type Database from 'better-sqlite3';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import {
-  MESSAGE_STATUSES,
-  isFinalMessageStatus,
-  messageStatusesBefore,
-  type MessageStatus,
-} from '../../core/message-states.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
 import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
-import type { AcceptResult, Change, MessageFilter, Store } from '../store.js';
-import { GroupCommit } from './group-commit.js';
+import type { AcceptResult, Change, ClaimOptions, MessageFilter, Store } from '../store.js';
 import { migrate } from './migrations.js';
-import {
-  bindable,
-  toApiKey,
-  toAttempt,
-  toEvent,
-  toMessage,
-  toReachability,
-  toReceipt,
-  type Row,
-} from './rows.js';
+import { openDatabase } from './open-database.js';
+import { toApiKey, toAttempt, toEvent, toMessage, toReachability, toReceipt, type Row } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
 
 export interface SqliteStoreOptions {
   /** Database file path. */
   file: string;
   /** Stamps updated_at and processed_at; default the system clock. */
   clock?: Clock;
+  /**
+   * `thread` (default): writes commit on a thread of their own, so fsyncs never block the event loop.
+   * `inline`: writes commit on the calling thread (one-shot tools).
+   */
+  writer?: 'thread' | 'inline';
 }
-
-/** Statuses a message may have for a patch to set `to`: the allowed moves, or staying in an active status. */
-function allowedBefore(to: MessageStatus): MessageStatus[] {
-  const before = messageStatusesBefore(to);
-  return isFinalMessageStatus(to) ? before : [...before, to];
-}
-
-/** A guard of a change did not match: the whole change is rolled back. */
-class GuardMissed extends Error {}
 
 /**
  * The embedded store: one SQLite file in WAL mode with synchronous=FULL, so a committed write survives a crash
- * of the process or the machine. Writes go through a group commit; reads are direct.
+ * of the process or the machine. Writes are group-committed by a writer (see writer.ts); reads are direct, on a
+ * connection of their own, and see every write whose promise has resolved.
  */
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly sql: Statements;
-  private readonly writes: GroupCommit;
+  private readonly writer: Writer;
   private readonly clock: Clock;
 
-  constructor(options: SqliteStoreOptions) {
+  private constructor(options: SqliteStoreOptions, db: Database.Database, writer: Writer) {
     this.clock = options.clock ?? systemClock;
-    this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-    this.sql = prepareStatements(this.db);
-    this.writes = new GroupCommit(this.db);
+    this.db = db;
+    this.sql = prepareStatements(db);
+    this.writer = writer;
+  }
+
+  /** Opens (creating and migrating if needed) the store at `options.file`. */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const db = openDatabase(options.file);
+    migrate(db);
+    if (options.writer === 'inline') return new SqliteStore(options, db, new InlineWriter(db));
+    const writer = new ThreadWriter(options.file);
+    try {
+      await writer.ready();
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(options, db, writer);
   }
 
   async init(): Promise<void> {
@@ -66,26 +60,12 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    this.writes.flush();
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 
   acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
-    return this.writes.run(() =>
-      messages.map((m): AcceptResult => {
-        const inserted = this.sql.insertMessage.run({
-          ...m,
-          routeName: m.route.name,
-          routeSteps: JSON.stringify(m.route.steps),
-          content: JSON.stringify(m.content),
-          priority: m.priority === 'realtime' ? 0 : 1,
-          metadata: m.metadata == null ? null : JSON.stringify(m.metadata),
-        });
-        if (inserted.changes === 1) return { result: 'created', message: newlyAccepted(m) };
-        const message = toMessage(this.sql.messageByKey.get(m.idempotencyKey) as Row);
-        return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
-      }),
-    );
+    return this.writer.run({ op: 'accept', messages }) as Promise<AcceptResult[]>;
   }
 
   async getMessage(id: string) {
@@ -116,26 +96,10 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  claimDueMessages(owner: string, now: number, leaseMs: number, limit: number) {
-    // A claim is a write: it goes through the group commit so a lease is never handed out twice.
-    return this.writes.run(() => {
-      const leaseUntil = now + leaseMs;
-      const rows = this.sql.claimDue.all({ owner, now, leaseUntil, limit, priority: 0 }) as Row[];
-      if (rows.length < limit) {
-        rows.push(
-          ...(this.sql.claimDue.all({
-            owner,
-            now,
-            leaseUntil,
-            limit: limit - rows.length,
-            priority: 1,
-          }) as Row[]),
-        );
-      }
-      return rows
-        .map(toMessage)
-        .sort((a, b) => (a.priority === b.priority ? 0 : a.priority === 'realtime' ? -1 : 1));
-    });
+  claimDueMessages(owner: string, now: number, leaseMs: number, limit: number, options: ClaimOptions = {}) {
+    // A claim is a write: it goes through the writer so a lease is never handed out twice.
+    const op = { op: 'claim', owner, now, leaseMs, limit, realtimeOnly: options.realtimeOnly === true } as const;
+    return this.writer.run(op) as Promise<MessageRecord[]>;
   }
 
   async nextDueAt() {
@@ -144,53 +108,11 @@ export class SqliteStore implements Store {
   }
 
   commit(change: Change): Promise<boolean> {
-    return this.writes
-      .run(() => {
-        this.applyChange(change);
-        return true;
-      })
-      .catch((error: unknown) => {
-        if (error instanceof GuardMissed) return false;
-        throw error;
-      });
-  }
-
-  private applyChange(change: Change): void {
-    const now = this.clock.now();
-    if (change.message) {
-      const { id, expectVersion, patch } = change.message;
-      const columns = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
-      const guard = patch.status ? allowedBefore(patch.status) : null;
-      const params: Record<string, unknown> = { id, expectVersion, now };
-      for (const c of columns) params[c] = bindable(patch[c as keyof typeof patch]);
-      const result = this.sql.patchMessage(columns, guard).run(params);
-      if (result.changes !== 1) throw new GuardMissed();
-    }
-    for (const attempt of change.newAttempts ?? []) this.sql.insertAttempt.run(attempt);
-    for (const update of change.attempts ?? []) {
-      const columns = Object.keys(update.patch).filter(
-        (k) => update.patch[k as keyof typeof update.patch] !== undefined,
-      );
-      const guard = update.to ? attemptStatusesBefore(update.to) : null;
-      const params: Record<string, unknown> = { id: update.id, now, to: update.to };
-      for (const c of columns) params[c] = bindable(update.patch[c as keyof typeof update.patch]);
-      if (columns.length === 0 && !guard) continue;
-      const result = this.sql.patchAttempt(columns, guard).run(params);
-      if (result.changes !== 1) throw new GuardMissed();
-    }
-    for (const event of change.events ?? []) {
-      this.sql.insertEvent.run({ ...event, data: event.data == null ? null : JSON.stringify(event.data) });
-    }
-    for (const record of change.reachability ?? []) this.sql.upsertReachability.run(record);
-    for (const seq of change.processedReceipts ?? []) this.sql.markReceiptProcessed.run(now, seq);
+    return this.writer.run({ op: 'commit', change, now: this.clock.now() }) as Promise<boolean>;
   }
 
   insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
-    return this.writes.run(() => {
-      let inserted = 0;
-      for (const receipt of receipts) inserted += this.sql.insertReceipt.run(receipt).changes;
-      return inserted;
-    });
+    return this.writer.run({ op: 'insertReceipts', receipts }) as Promise<number>;
   }
 
   async pendingReceipts(limit: number) {
@@ -212,10 +134,8 @@ export class SqliteStore implements Store {
     return row ? toReachability(row) : null;
   }
 
-  createApiKey(key: ApiKeyRecord): Promise<void> {
-    return this.writes.run(() => {
-      this.sql.insertApiKey.run(key);
-    });
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.writer.run({ op: 'createApiKey', key });
   }
 
   async findApiKeyByHash(hash: string) {
@@ -228,33 +148,11 @@ export class SqliteStore implements Store {
   }
 
   revokeApiKey(idOrPrefix: string, at: number): Promise<boolean> {
-    return this.writes.run(() => this.sql.revokeApiKey.run(at, idOrPrefix, idOrPrefix).changes > 0);
+    return this.writer.run({ op: 'revokeApiKey', idOrPrefix, at }) as Promise<boolean>;
   }
 }
 
-/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
-function newlyAccepted(m: NewMessage): MessageRecord {
-  return {
-    ...m,
-    status: 'accepted',
-    stepIndex: 0,
-    accountIndex: 0,
-    stepTries: 0,
-    nextRunAt: m.createdAt,
-    leaseOwner: null,
-    leaseUntil: null,
-    deliveredVia: null,
-    deliveredAt: null,
-    finalReason: null,
-    lateDelivery: false,
-    version: 0,
-    updatedAt: m.createdAt,
-  };
-}
-
-/** Opens (creating if needed) and migrates the SQLite store at `options.file`. */
-export async function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
-  const store = new SqliteStore(options);
-  await store.init();
-  return store;
+/** Opens (creating and migrating if needed) the SQLite store at `options.file`. */
+export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStore.open(options);
 }

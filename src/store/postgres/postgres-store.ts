@@ -1,0 +1,310 @@
+import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import type { Channel } from '../../core/channels.js';
+import { systemClock, type Clock } from '../../core/clock.js';
+import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
+import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { AcceptResult, Change, ClaimOptions, MessageFilter, Store } from '../store.js';
+import { CallBatcher } from './call-batcher.js';
+import { changeSteps } from './change-steps.js';
+import { migrate } from './migrations.js';
+import {
+  messageRow,
+  receiptRow,
+  toApiKey,
+  toAttempt,
+  toEvent,
+  toMessage,
+  toReachability,
+  toReceipt,
+  type Row,
+} from './rows.js';
+import * as sql from './statements.js';
+
+export interface PostgresStoreOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  /** Schema holding the tables, created if missing; default `public`. */
+  schema?: string;
+  /** Stamps updated_at and processed_at; default the system clock. */
+  clock?: Clock;
+  /** Connections in the pool; default 10. */
+  poolSize?: number;
+}
+
+const LIST_FILTER_KEYS = Object.keys(sql.LIST_FILTERS) as sql.ListFilter[];
+
+/**
+ * The multi-node store: any number of todoke processes share one PostgreSQL database. Every write is committed
+ * with the server's default synchronous_commit, so it is on disk when the promise resolves. Work is leased with
+ * FOR UPDATE SKIP LOCKED, and every state change is a compare-and-set, so nodes never hand out or apply the
+ * same step twice.
+ */
+export class PostgresStore implements Store {
+  readonly pool: Pool;
+  readonly schema: string;
+  private readonly clock: Clock;
+  private readonly accepts: CallBatcher<NewMessage, AcceptResult>;
+  private closed = false;
+
+  constructor(options: PostgresStoreOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!sql.SCHEMA_NAME.test(this.schema)) {
+      throw new Error(`invalid schema name "${this.schema}": use lowercase letters, digits and _`);
+    }
+    this.clock = options.clock ?? systemClock;
+    this.pool = new Pool({
+      ...connectionWithSearchPath(options.url, this.schema),
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle connection that breaks (server restart, network) is dropped by the pool and replaced on the next
+    // query, which reports the failure if it persists; without a listener the error would end the process.
+    this.pool.on('error', () => {});
+    this.accepts = new CallBatcher((messages) => this.insertMessages(messages));
+  }
+
+  async init(): Promise<void> {
+    await migrate(this.pool, this.schema, this.clock.now());
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.accepts.drain();
+    await this.pool.end();
+  }
+
+  private async rows(statement: sql.Statement, values: unknown[] = []): Promise<Row[]> {
+    return (await this.pool.query<QueryResultRow>({ ...statement, values })).rows;
+  }
+
+  private async row(statement: sql.Statement, values: unknown[]): Promise<Row | null> {
+    return (await this.rows(statement, values))[0] ?? null;
+  }
+
+  acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
+    if (messages.length === 0) return Promise.resolve([]);
+    return this.accepts.submit(messages);
+  }
+
+  /**
+   * One multi-row insert that skips used idempotency keys; only the skipped keys are read back, to tell a retry
+   * of the same request from a conflicting one. An autocommitted statement: durable once it returns.
+   */
+  private async insertMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
+    const inserted = await this.rows(sql.insertMessages, [JSON.stringify(messages.map(messageRow))]);
+    const created = new Set(inserted.map((r) => r.id as string));
+    // A message given twice in one call is created once; its repeat resolves like any retry.
+    const results = messages.map((m): AcceptResult | null =>
+      created.delete(m.id) ? { result: 'created', message: newlyAccepted(m) } : null,
+    );
+    const skipped = messages.filter((_, i) => results[i] === null).map((m) => m.idempotencyKey);
+    if (skipped.length === 0) return results as AcceptResult[];
+
+    const rows = await this.rows(sql.messagesByKeys, [[...new Set(skipped)]]);
+    const byKey = new Map(rows.map((r) => [r.idempotency_key as string, toMessage(r)]));
+    return messages.map((m, i) => {
+      const result = results[i];
+      if (result) return result;
+      const message = byKey.get(m.idempotencyKey);
+      if (!message) throw new Error(`message with idempotency key ${m.idempotencyKey} vanished`);
+      return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
+    });
+  }
+
+  async getMessage(id: string) {
+    const row = await this.row(sql.messageById, [id]);
+    return row ? toMessage(row) : null;
+  }
+
+  async listMessages(filter: MessageFilter) {
+    const keys = LIST_FILTER_KEYS.filter((k) => filter[k] !== undefined);
+    const rows = await this.rows(sql.listMessages(keys), [...keys.map((k) => filter[k]), filter.limit]);
+    return rows.map(toMessage);
+  }
+
+  async listAttempts(messageId: string) {
+    return (await this.rows(sql.attemptsOfMessage, [messageId])).map(toAttempt);
+  }
+
+  async listEvents(messageId: string) {
+    return (await this.rows(sql.eventsOfMessage, [messageId])).map(toEvent);
+  }
+
+  async countMessagesByStatus() {
+    const counts = Object.fromEntries(MESSAGE_STATUSES.map((s) => [s, 0])) as Record<MessageStatus, number>;
+    for (const row of await this.rows(sql.countByStatus)) counts[row.status as MessageStatus] = Number(row.n);
+    return counts;
+  }
+
+  async claimDueMessages(
+    owner: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+    options: ClaimOptions = {},
+  ) {
+    const rows = await this.rows(sql.claimDue, [
+      owner,
+      now,
+      now + leaseMs,
+      limit,
+      options.realtimeOnly ?? false,
+    ]);
+    return rows.map(toMessage);
+  }
+
+  async nextDueAt() {
+    const row = await this.row(sql.nextDueAt, []);
+    return row?.at == null ? null : Number(row.at);
+  }
+
+  async commit(change: Change): Promise<boolean> {
+    const steps = changeSteps(change, this.clock.now());
+    if (steps.length === 0) return true;
+    if (steps.length === 1) {
+      // A single statement is atomic on its own: no transaction round trips needed.
+      const [step] = steps as [(typeof steps)[0]];
+      const result = await this.pool.query({ ...step.statement, values: step.values });
+      return !step.guarded || result.rowCount === 1;
+    }
+    return this.transaction(async (client) => {
+      for (const step of steps) {
+        const result = await client.query({ ...step.statement, values: step.values });
+        if (step.guarded && result.rowCount !== 1) return false;
+      }
+      return true;
+    });
+  }
+
+  /** Runs `work` in a transaction, committed if it resolves true and rolled back if it resolves false or throws. */
+  private async transaction(work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const ok = await work(client);
+      await client.query(ok ? 'COMMIT' : 'ROLLBACK');
+      return ok;
+    } catch (error) {
+      // If even the rollback fails the connection is broken: it is discarded, not handed to the next caller.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
+    if (receipts.length === 0) return 0;
+    const result = await this.pool.query({
+      ...sql.insertReceipts,
+      values: [JSON.stringify(receipts.map(receiptRow))],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  async pendingReceipts(limit: number) {
+    return (await this.rows(sql.pendingReceipts, [limit])).map(toReceipt);
+  }
+
+  async findAttempt(id: string): Promise<AttemptRecord | null> {
+    const row = await this.row(sql.attemptById, [id]);
+    return row ? toAttempt(row) : null;
+  }
+
+  async findAttemptByProviderId(provider: string, providerMessageId: string) {
+    const row = await this.row(sql.attemptByProviderId, [provider, providerMessageId]);
+    return row ? toAttempt(row) : null;
+  }
+
+  async getReachability(phoneHmac: string, channel: Channel) {
+    const row = await this.row(sql.reachability, [phoneHmac, channel]);
+    return row ? toReachability(row) : null;
+  }
+
+  async createApiKey(key: ApiKeyRecord): Promise<void> {
+    await this.pool.query({
+      ...sql.insertApiKey,
+      values: [key.id, key.name, key.hash, key.prefix, key.createdAt, key.revokedAt],
+    });
+  }
+
+  async findApiKeyByHash(hash: string) {
+    const row = await this.row(sql.apiKeyByHash, [hash]);
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys() {
+    return (await this.rows(sql.apiKeys)).map(toApiKey);
+  }
+
+  async revokeApiKey(idOrPrefix: string, at: number): Promise<boolean> {
+    const result = await this.pool.query({ ...sql.revokeApiKey, values: [at, idOrPrefix] });
+    return (result.rowCount ?? 0) > 0;
+  }
+}
+
+/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
+function newlyAccepted(m: NewMessage): MessageRecord {
+  return {
+    ...m,
+    status: 'accepted',
+    stepIndex: 0,
+    accountIndex: 0,
+    stepTries: 0,
+    nextRunAt: m.createdAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    deliveredVia: null,
+    deliveredAt: null,
+    finalReason: null,
+    lateDelivery: false,
+    version: 0,
+    updatedAt: m.createdAt,
+  };
+}
+
+/** Connects to PostgreSQL, creates the schema if needed and migrates it. */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const store = new PostgresStore(options);
+  try {
+    await store.init();
+  } catch (error) {
+    await store.close().catch(() => {});
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the PostgreSQL store at ${describeUrl(options.url)}: ${reason}`, {
+      cause: error,
+    });
+  }
+  return store;
+}
+
+/**
+ * Every connection resolves unqualified table names in `schema`: set at connection start-up, so no query can run
+ * before it. Server options given in the URL are kept; they are moved out of it because node-postgres lets the
+ * URL's parameters override the configuration's.
+ */
+function connectionWithSearchPath(
+  url: string,
+  schema: string,
+): { connectionString: string; options: string } {
+  const searchPath = `-c search_path=${schema}`;
+  if (!/[?&]options=/.test(url)) return { connectionString: url, options: searchPath };
+  const parsed = new URL(url);
+  const given = parsed.searchParams.get('options');
+  parsed.searchParams.delete('options');
+  return { connectionString: parsed.toString(), options: `${given} ${searchPath}` };
+}
+
+/** The URL without its password, for error messages. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = '';
+    parsed.searchParams.delete('password');
+    return parsed.toString();
+  } catch {
+    return '(unparseable database URL)';
+  }
+}

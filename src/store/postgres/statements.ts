@@ -1,0 +1,313 @@
+import type { AttemptPatch, MessagePatch } from '../store.js';
+import { ATTEMPT_PATCH_COLUMNS, MESSAGE_PATCH_COLUMNS } from './rows.js';
+
+/**
+ * Every SQL statement of the PostgreSQL store. Callers pass these to node-postgres with their values and never
+ * build SQL themselves. A named statement is prepared once per connection and reused, so hot paths skip parsing
+ * and planning. Columns are always listed: a `SELECT *` prepared before a later migration adds a column would
+ * fail ("cached plan must not change result type") on a node still running the old version.
+ */
+export interface Statement {
+  name: string;
+  text: string;
+}
+
+const MESSAGE_COLUMNS = `id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose, route_name,
+  route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id, status,
+  step_index, account_index, step_tries, next_run_at, lease_owner, lease_until, delivered_via,
+  delivered_at, final_reason, late_delivery, version, created_at, updated_at`;
+const ATTEMPT_COLUMNS = `id, message_id, step_index, channel, account, provider, status, provider_message_id,
+  error_class, error_code, error_detail, units, cost, created_at, updated_at, receipt_deadline`;
+const RECEIPT_COLUMNS = `seq, provider, account, event_id, attempt_id, provider_message_id, status, error_code, units,
+  occurred_at, received_at`;
+const API_KEY_COLUMNS = 'id, name, hash, prefix, created_at, revoked_at';
+
+const messageColumns = (alias?: string) =>
+  alias
+    ? MESSAGE_COLUMNS.split(/,\s*/)
+        .map((c) => `${alias}.${c}`)
+        .join(', ')
+    : MESSAGE_COLUMNS;
+
+/** Filters of `listMessages`, in the order their values are passed. */
+export const LIST_FILTERS = {
+  status: 'status = $',
+  purpose: 'purpose = $',
+  phone: 'phone = $',
+  campaignId: 'campaign_id = $',
+  createdFrom: 'created_at >= $',
+  createdTo: 'created_at < $',
+  beforeId: 'id < $',
+} as const;
+export type ListFilter = keyof typeof LIST_FILTERS;
+
+// ---- messages ----------------------------------------------------------------------------------------------
+
+/** $1: JSON array of messageRow(). Keys used before are skipped; returns the ids actually inserted. */
+export const insertMessages: Statement = {
+  name: 'insert_messages',
+  text: `
+    INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
+      route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
+      status, next_run_at, created_at, updated_at)
+    SELECT id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
+      route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
+      'accepted', created_at, created_at, created_at
+    FROM jsonb_to_recordset($1::jsonb) AS r(id text, idempotency_key text, request_hash text, phone text,
+      phone_hmac text, line_user_id text, email text, purpose text, route_name text, route_steps jsonb,
+      content jsonb, priority smallint, send_at bigint, expires_at bigint, campaign_id text, metadata jsonb,
+      api_key_id text, created_at bigint)
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id`,
+};
+
+/** $1: idempotency keys. */
+export const messagesByKeys: Statement = {
+  name: 'messages_by_keys',
+  text: `SELECT ${messageColumns()} FROM messages WHERE idempotency_key = ANY($1::text[])`,
+};
+
+export const messageById: Statement = {
+  name: 'message_by_id',
+  text: `SELECT ${messageColumns()} FROM messages WHERE id = $1`,
+};
+
+export const countByStatus: Statement = {
+  name: 'count_by_status',
+  text: `SELECT status, count(*)::integer AS n FROM messages GROUP BY status`,
+};
+
+/**
+ * $1 owner, $2 now, $3 lease end, $4 limit, $5 realtime only. Leases due messages, realtime first, oldest due first: two range
+ * scans of messages_due (one per priority) rather than one scan ordered by (priority, next_run_at), which would
+ * walk every future realtime row before reaching a due bulk one. Rows another node is claiming or committing are
+ * skipped, not waited for. A leased message has next_run_at at its lease end, so it is not due until then.
+ */
+export const claimDue: Statement = {
+  name: 'claim_due',
+  text: `
+    WITH realtime AS (
+      SELECT id, priority, next_run_at FROM messages
+      WHERE priority = 0 AND next_run_at IS NOT NULL AND next_run_at <= $2
+      ORDER BY next_run_at LIMIT $4
+      FOR UPDATE SKIP LOCKED
+    ), bulk AS (
+      SELECT id, priority, next_run_at FROM messages
+      WHERE NOT $5::boolean AND priority = 1 AND next_run_at IS NOT NULL AND next_run_at <= $2
+      ORDER BY next_run_at LIMIT greatest($4 - (SELECT count(*) FROM realtime), 0)
+      FOR UPDATE SKIP LOCKED
+    ), due AS (
+      SELECT * FROM realtime UNION ALL SELECT * FROM bulk
+    ), claimed AS (
+      UPDATE messages m SET lease_owner = $1, lease_until = $3, next_run_at = $3, version = m.version + 1
+      FROM due WHERE m.id = due.id
+      RETURNING ${messageColumns('m')}, due.next_run_at AS due_at
+    )
+    SELECT * FROM claimed ORDER BY priority, due_at, id`,
+};
+
+/** The earliest next_run_at of either priority, each read from the top of its index range. */
+export const nextDueAt: Statement = {
+  name: 'next_due_at',
+  text: `
+    SELECT least(
+      (SELECT next_run_at FROM messages WHERE priority = 0 AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1),
+      (SELECT next_run_at FROM messages WHERE priority = 1 AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT 1)
+    ) AS at`,
+};
+
+const dynamic = new Map<string, Statement>();
+function cached(key: string, prefix: string, text: () => string): Statement {
+  let statement = dynamic.get(key);
+  if (!statement) {
+    statement = { name: `${prefix}_${dynamic.size}`, text: text() };
+    dynamic.set(key, statement);
+  }
+  return statement;
+}
+
+/**
+ * A guarded message update: applies only at the expected version and, when guarded, from one of the given
+ * statuses. Values: $1 id, $2 expectVersion, $3 now, $4 allowed statuses (only when guarded), then the
+ * patched columns in the order given.
+ */
+export function patchMessage(columns: (keyof MessagePatch)[], guarded: boolean): Statement {
+  return cached(`m:${columns.join(',')}:${guarded}`, 'patch_message', () => {
+    const first = guarded ? 5 : 4;
+    const sets = columns.map((c, i) => `${MESSAGE_PATCH_COLUMNS[c]} = $${first + i}`);
+    const guard = guarded ? ' AND status = ANY($4::text[])' : '';
+    return `UPDATE messages SET ${[...sets, 'version = version + 1', 'updated_at = $3'].join(', ')}
+            WHERE id = $1 AND version = $2${guard}`;
+  });
+}
+
+/**
+ * An attempt update; with a status move, applies only from a state the move is allowed from.
+ * Values: $1 id, $2 now, then (only when moving) $3 new status and $4 allowed statuses, then the patched columns.
+ */
+export function patchAttempt(columns: (keyof AttemptPatch)[], moving: boolean): Statement {
+  return cached(`a:${columns.join(',')}:${moving}`, 'patch_attempt', () => {
+    const first = moving ? 5 : 3;
+    const sets = columns.map((c, i) => `${ATTEMPT_PATCH_COLUMNS[c]} = $${first + i}`);
+    if (moving) sets.push('status = $3');
+    const guard = moving ? ' AND status = ANY($4::text[])' : '';
+    return `UPDATE attempts SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1${guard}`;
+  });
+}
+
+/** Newest first, filtered by whichever filters are given: their values in the order given, then the limit. */
+export function listMessages(filters: ListFilter[]): Statement {
+  return cached(`l:${filters.join(',')}`, 'list_messages', () => {
+    const where = filters.map((f, i) => `${LIST_FILTERS[f]}${i + 1}`);
+    return `SELECT ${messageColumns()} FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+            ORDER BY id DESC LIMIT $${filters.length + 1}`;
+  });
+}
+
+// ---- attempts ----------------------------------------------------------------------------------------------
+
+/** $1: JSON array of attemptRow(). */
+export const insertAttempts: Statement = {
+  name: 'insert_attempts',
+  text: `
+    INSERT INTO attempts (${ATTEMPT_COLUMNS})
+    SELECT ${ATTEMPT_COLUMNS}
+    FROM jsonb_to_recordset($1::jsonb) AS r(id text, message_id text, step_index integer, channel text,
+      account text, provider text, status text, provider_message_id text, error_class text, error_code text,
+      error_detail text, units double precision, cost double precision, created_at bigint, updated_at bigint,
+      receipt_deadline bigint)`,
+};
+
+export const attemptById: Statement = {
+  name: 'attempt_by_id',
+  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = $1`,
+};
+
+export const attemptByProviderId: Statement = {
+  name: 'attempt_by_provider_id',
+  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE provider = $1 AND provider_message_id = $2
+         ORDER BY id LIMIT 1`,
+};
+
+export const attemptsOfMessage: Statement = {
+  name: 'attempts_of_message',
+  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE message_id = $1 ORDER BY id`,
+};
+
+// ---- events ------------------------------------------------------------------------------------------------
+
+/** $1: JSON array of eventRow(); ids are assigned in `ord` order. */
+export const insertEvents: Statement = {
+  name: 'insert_events',
+  text: `
+    INSERT INTO events (message_id, attempt_id, type, data, at)
+    SELECT message_id, attempt_id, type, data, at
+    FROM jsonb_to_recordset($1::jsonb) AS r(ord integer, message_id text, attempt_id text, type text, data jsonb,
+      at bigint)
+    ORDER BY ord`,
+};
+
+export const eventsOfMessage: Statement = {
+  name: 'events_of_message',
+  text: `SELECT id, message_id, attempt_id, type, data, at FROM events WHERE message_id = $1 ORDER BY id`,
+};
+
+// ---- receipts ----------------------------------------------------------------------------------------------
+
+/** $1: JSON array of receiptRow(). A (provider, event_id) seen before is skipped; the row count is the new ones. */
+export const insertReceipts: Statement = {
+  name: 'insert_receipts',
+  text: `
+    INSERT INTO receipts (provider, account, event_id, attempt_id, provider_message_id, status, error_code, units,
+      occurred_at, received_at)
+    SELECT provider, account, event_id, attempt_id, provider_message_id, status, error_code, units,
+      occurred_at, received_at
+    FROM jsonb_to_recordset($1::jsonb) AS r(ord integer, provider text, account text, event_id text,
+      attempt_id text, provider_message_id text, status text, error_code text, units double precision,
+      occurred_at bigint, received_at bigint)
+    ORDER BY ord
+    ON CONFLICT (provider, event_id) DO NOTHING`,
+};
+
+export const pendingReceipts: Statement = {
+  name: 'pending_receipts',
+  text: `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE processed_at IS NULL ORDER BY seq LIMIT $1`,
+};
+
+/** $1 now, $2 sequence numbers. */
+export const markReceiptsProcessed: Statement = {
+  name: 'mark_receipts_processed',
+  text: `UPDATE receipts SET processed_at = $1 WHERE seq = ANY($2::bigint[])`,
+};
+
+// ---- reachability ------------------------------------------------------------------------------------------
+
+export const reachability: Statement = {
+  name: 'reachability',
+  text: `SELECT phone_hmac, channel, outcome, code, at FROM reachability WHERE phone_hmac = $1 AND channel = $2`,
+};
+
+/** $1: JSON array of reachabilityRow(), at most one per (phone_hmac, channel). An older outcome never wins. */
+export const upsertReachability: Statement = {
+  name: 'upsert_reachability',
+  text: `
+    INSERT INTO reachability (phone_hmac, channel, outcome, code, at)
+    SELECT phone_hmac, channel, outcome, code, at
+    FROM jsonb_to_recordset($1::jsonb) AS r(phone_hmac text, channel text, outcome text, code text, at bigint)
+    ON CONFLICT (phone_hmac, channel) DO UPDATE
+      SET outcome = excluded.outcome, code = excluded.code, at = excluded.at
+      WHERE excluded.at >= reachability.at`,
+};
+
+// ---- API keys ----------------------------------------------------------------------------------------------
+
+export const insertApiKey: Statement = {
+  name: 'insert_api_key',
+  text: `INSERT INTO api_keys (${API_KEY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`,
+};
+
+export const apiKeyByHash: Statement = {
+  name: 'api_key_by_hash',
+  text: `SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE hash = $1`,
+};
+
+export const apiKeys: Statement = {
+  name: 'api_keys',
+  text: `SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`,
+};
+
+/** $1 at, $2 id or prefix. */
+export const revokeApiKey: Statement = {
+  name: 'revoke_api_key',
+  text: `UPDATE api_keys SET revoked_at = $1 WHERE (id = $2 OR prefix = $2) AND revoked_at IS NULL`,
+};
+
+// ---- migrations --------------------------------------------------------------------------------------------
+
+/** Schema names are plain lowercase identifiers, so they need no quoting in search_path or DDL. */
+export const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * $1: a text naming the schema. Serializes migrations of one schema across every process starting at once;
+ * the lock ends with the transaction.
+ */
+export const migrationLock = `SELECT pg_advisory_xact_lock(hashtext($1))`;
+
+/** $1 schema. Checked before creating: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when it exists. */
+export const schemaExists = `SELECT 1 FROM pg_namespace WHERE nspname = $1`;
+
+export function createSchema(schema: string): string {
+  if (!SCHEMA_NAME.test(schema)) throw new Error(`invalid schema name: ${schema}`);
+  return `CREATE SCHEMA IF NOT EXISTS ${schema}`;
+}
+
+/** Where unqualified names resolve; checked so a misconfigured connection never migrates another schema. */
+export const currentSchema = `SELECT current_schema() AS schema`;
+
+export const createMigrationsTable = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at bigint NOT NULL)`;
+
+export const appliedMigrations = `SELECT version FROM schema_migrations ORDER BY version`;
+
+/** $1 version, $2 now. */
+export const recordMigration = `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`;

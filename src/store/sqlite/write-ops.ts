@@ -1,0 +1,113 @@
+import { attemptStatusesBefore } from '../../core/attempt-states.js';
+import { isFinalMessageStatus, messageStatusesBefore, type MessageStatus } from '../../core/message-states.js';
+import type { ApiKeyRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { AcceptResult, Change } from '../store.js';
+import { bindable, toMessage, type Row } from './rows.js';
+import type { Statements } from './statements.js';
+
+/** Every write of the SQLite store, as plain data: it can cross to the writer thread. */
+export type WriteOp =
+  | { op: 'accept'; messages: NewMessage[] }
+  | { op: 'claim'; owner: string; now: number; leaseMs: number; limit: number; realtimeOnly: boolean }
+  | { op: 'commit'; change: Change; now: number }
+  | { op: 'insertReceipts'; receipts: Omit<StoredReceipt, 'seq'>[] }
+  | { op: 'createApiKey'; key: ApiKeyRecord }
+  | { op: 'revokeApiKey'; idOrPrefix: string; at: number };
+
+/** A guard of a change did not match: the change's savepoint is rolled back and the commit reports false. */
+export class GuardMissed extends Error {}
+
+/** Runs one write. Called inside a transaction (see executeBatch); a throw rolls back this write alone. */
+export function runWriteOp(sql: Statements, w: WriteOp): unknown {
+  switch (w.op) {
+    case 'accept':
+      return w.messages.map((m) => acceptOne(sql, m));
+    case 'claim': {
+      const { owner, now, limit } = w;
+      const leaseUntil = now + w.leaseMs;
+      const rows = sql.claimDue.all({ owner, now, leaseUntil, limit, priority: 0 }) as Row[];
+      if (rows.length < limit && !w.realtimeOnly) {
+        rows.push(...(sql.claimDue.all({ owner, now, leaseUntil, limit: limit - rows.length, priority: 1 }) as Row[]));
+      }
+      return rows.map(toMessage);
+    }
+    case 'commit':
+      applyChange(sql, w.change, w.now);
+      return true;
+    case 'insertReceipts': {
+      let inserted = 0;
+      for (const receipt of w.receipts) inserted += sql.insertReceipt.run(receipt).changes;
+      return inserted;
+    }
+    case 'createApiKey':
+      sql.insertApiKey.run(w.key);
+      return undefined;
+    case 'revokeApiKey':
+      return sql.revokeApiKey.run(w.at, w.idOrPrefix, w.idOrPrefix).changes > 0;
+  }
+}
+
+function acceptOne(sql: Statements, m: NewMessage): AcceptResult {
+  const inserted = sql.insertMessage.run({
+    ...m,
+    routeName: m.route.name,
+    routeSteps: JSON.stringify(m.route.steps),
+    content: JSON.stringify(m.content),
+    priority: m.priority === 'realtime' ? 0 : 1,
+    metadata: m.metadata == null ? null : JSON.stringify(m.metadata),
+  });
+  if (inserted.changes === 1) return { result: 'created', message: newlyAccepted(m) };
+  const message = toMessage(sql.messageByKey.get(m.idempotencyKey) as Row);
+  return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
+}
+
+/** Statuses a message may have for a patch to set `to`: the allowed moves, or staying in an active status. */
+function allowedBefore(to: MessageStatus): MessageStatus[] {
+  const before = messageStatusesBefore(to);
+  return isFinalMessageStatus(to) ? before : [...before, to];
+}
+
+function applyChange(sql: Statements, change: Change, now: number): void {
+  if (change.message) {
+    const { id, expectVersion, patch } = change.message;
+    const columns = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
+    const guard = patch.status ? allowedBefore(patch.status) : null;
+    const params: Record<string, unknown> = { id, expectVersion, now };
+    for (const c of columns) params[c] = bindable(patch[c as keyof typeof patch]);
+    if (sql.patchMessage(columns, guard).run(params).changes !== 1) throw new GuardMissed();
+  }
+  for (const attempt of change.newAttempts ?? []) sql.insertAttempt.run(attempt);
+  for (const update of change.attempts ?? []) {
+    const columns = Object.keys(update.patch).filter((k) => update.patch[k as keyof typeof update.patch] !== undefined);
+    const guard = update.to ? attemptStatusesBefore(update.to) : null;
+    if (columns.length === 0 && !guard) continue;
+    const params: Record<string, unknown> = { id: update.id, now, to: update.to };
+    for (const c of columns) params[c] = bindable(update.patch[c as keyof typeof update.patch]);
+    if (sql.patchAttempt(columns, guard).run(params).changes !== 1) throw new GuardMissed();
+  }
+  for (const event of change.events ?? []) {
+    sql.insertEvent.run({ ...event, data: event.data == null ? null : JSON.stringify(event.data) });
+  }
+  for (const record of change.reachability ?? []) sql.upsertReachability.run(record);
+  for (const seq of change.processedReceipts ?? []) sql.markReceiptProcessed.run(now, seq);
+}
+
+/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
+function newlyAccepted(m: NewMessage): MessageRecord {
+  return {
+    ...m,
+    status: 'accepted',
+    stepIndex: 0,
+    accountIndex: 0,
+    stepTries: 0,
+    nextRunAt: m.createdAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    deliveredVia: null,
+    deliveredAt: null,
+    finalReason: null,
+    lateDelivery: false,
+    version: 0,
+    updatedAt: m.createdAt,
+  };
+}
