@@ -36,6 +36,8 @@ export interface AppDeps {
   sandboxControl?: FastifyPluginAsync;
   /** For /readyz: the engine is running. */
   ready?: () => boolean;
+  /** `full` (default): the whole API. `ops`: only /healthz, /readyz and /metrics (worker processes). */
+  surface?: 'full' | 'ops';
 }
 
 /** The HTTP API as a Fastify instance, not listening yet (callers may add routes): tests use `app.inject`. */
@@ -82,6 +84,9 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  await app.register(healthRoutes, { deps });
+  // A worker process serves only health and metrics; the API and webhooks are the API processes' work.
+  if (deps.surface === 'ops') return app;
   await app.register(async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store, deps.clock));
     await v1.register(sendMessageRoutes, { deps });
@@ -89,7 +94,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(cancelMessageRoutes, { deps });
   });
   await app.register(webhookRoutes, { deps });
-  await app.register(healthRoutes, { deps });
   if (deps.sandboxControl) await app.register(deps.sandboxControl);
   return app;
 }

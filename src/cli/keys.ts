@@ -1,9 +1,8 @@
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { createApiKey } from '../api/api-keys.js';
 import { loadConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../runtime/open-store.js';
 
 /** `todoke keys create --name NAME` prints a new API key once; `todoke keys list` shows names and prefixes. */
 export function keysCommand(): Command {
@@ -14,7 +13,7 @@ export function keysCommand(): Command {
     .requiredOption('--name <name>', 'who or what uses the key, e.g. billing-batch')
     .action(async (options: { name: string }) => {
       const config = loadConfig(process.env);
-      const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db') });
+      const store = await openStore(config);
       try {
         const { key } = await createApiKey(store, options.name, systemClock);
         console.log(key);
@@ -27,7 +26,7 @@ export function keysCommand(): Command {
     .description('list API keys (names and prefixes; keys themselves are never stored)')
     .action(async () => {
       const config = loadConfig(process.env);
-      const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db') });
+      const store = await openStore(config);
       try {
         for (const k of await store.listApiKeys()) {
           const state = k.revokedAt ? 'revoked' : 'active';
@@ -43,7 +42,7 @@ export function keysCommand(): Command {
     .argument('<id-or-prefix>')
     .action(async (idOrPrefix: string) => {
       const config = loadConfig(process.env);
-      const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db') });
+      const store = await openStore(config);
       try {
         if (!(await store.revokeApiKey(idOrPrefix, Date.now()))) {
           console.error(`有効なキーが見つかりません / No active key matches "${idOrPrefix}"`);

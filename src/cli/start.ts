@@ -1,35 +1,42 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createApiKey } from '../api/api-keys.js';
 import { loadConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import { DEMO_NUMBERS } from '../runtime/sandbox-accounts.js';
-import { startTodoke, type Todoke } from '../runtime/start-todoke.js';
+import { startTodoke, type Role, type Todoke } from '../runtime/start-todoke.js';
 
 /** `todoke start`: API + engine (+ sandbox) until SIGTERM/SIGINT, which drain in-flight work before exiting. */
 export function startCommand(): Command {
-  return new Command('start').description('run the API and the delivery engine').action(async () => {
-    const config = loadConfig(process.env);
-    const todoke = await startTodoke(config);
-    const key = await apiKeyToShow(todoke);
-    printWelcome(todoke, key);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      todoke.logger.info({ signal }, 'stopping: draining in-flight work');
-      todoke.close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          todoke.logger.error({ err: error }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
-  });
+  return new Command('start')
+    .description('run the API and the delivery engine')
+    .addOption(
+      new Option('--role <role>', 'all: API + engine (+ sandbox); api: HTTP API only; worker: engine only')
+        .choices(['all', 'api', 'worker'])
+        .default('all'),
+    )
+    .action(async (options: { role: Role }) => {
+      const config = loadConfig(process.env);
+      const todoke = await startTodoke(config, { role: options.role });
+      const key = await apiKeyToShow(todoke);
+      printWelcome(todoke, key);
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        todoke.logger.info({ signal }, 'stopping: draining in-flight work');
+        todoke.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            todoke.logger.error({ err: error }, 'error while stopping');
+            process.exit(1);
+          },
+        );
+      };
+      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', () => stop('SIGINT'));
+    });
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { AccountConfig } from '../config/config.js';
 import type { ClientDeps, ProviderClient, ProviderDefinition } from '../providers/provider.js';
 import { getProvider } from '../providers/registry.js';
-import { AccountLimiter } from './account-limiter.js';
+import { intervalForLimit } from '../core/gcra.js';
+import type { Store } from '../store/store.js';
+import { AccountLimiter, type SharedRateSource } from './account-limiter.js';
 
 /** A configured account, ready to send: its provider, a client on its own connection pool, and its limiter. */
 export interface AccountRuntime {
@@ -22,7 +24,25 @@ function unitPriceOf(config: AccountConfig): number | null {
   return typeof price?.unit === 'number' ? price.unit : null;
 }
 
-export function createAccounts(configs: Record<string, AccountConfig>, deps: ClientDeps = {}): Accounts {
+/** How much a shared-limit grant may run ahead of schedule, and how soon it must be used (see core/gcra.ts). */
+const SHARED_BURST_MS = 20;
+const SHARED_USE_WITHIN_MS = 10;
+
+/** A store-held rate limit (PostgreSQL) as the limiter's shared source: the limit then holds across processes. */
+export function sharedRateFrom(store: Store, account: string, perSecond: number): SharedRateSource | null {
+  if (!store.takeRate) return null;
+  const interval = intervalForLimit(perSecond, SHARED_BURST_MS, SHARED_USE_WITHIN_MS);
+  return {
+    useWithinMs: SHARED_USE_WITHIN_MS,
+    take: (want) => store.takeRate!(account, want, interval, SHARED_BURST_MS),
+  };
+}
+
+export function createAccounts(
+  configs: Record<string, AccountConfig>,
+  deps: ClientDeps = {},
+  store: Store | null = null,
+): Accounts {
   const accounts: Accounts = new Map();
   for (const [name, config] of Object.entries(configs)) {
     const provider = getProvider(config.provider);
@@ -32,7 +52,12 @@ export function createAccounts(configs: Record<string, AccountConfig>, deps: Cli
       config,
       provider,
       client: provider.createClient(config, deps),
-      limiter: new AccountLimiter(config.rateLimit, config.concurrency),
+      limiter: new AccountLimiter(
+        config.rateLimit,
+        config.concurrency,
+        undefined,
+        store ? sharedRateFrom(store, name, config.rateLimit) : null,
+      ),
       unitPrice: unitPriceOf(config),
     });
   }

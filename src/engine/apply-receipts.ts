@@ -12,7 +12,19 @@ const RACE_RETRIES = 5;
  */
 export async function applyPendingReceipts(ctx: EngineContext, limit = 512): Promise<number> {
   const receipts = await ctx.store.pendingReceipts(limit);
-  for (const receipt of receipts) await applyOne(ctx, receipt);
+  // Receipts of one attempt apply in order; different attempts apply together and share group commits.
+  const byAttempt = new Map<string, StoredReceipt[]>();
+  for (const receipt of receipts) {
+    const key = receipt.attemptId ?? `${receipt.provider}:${receipt.providerMessageId}`;
+    const list = byAttempt.get(key);
+    if (list) list.push(receipt);
+    else byAttempt.set(key, [receipt]);
+  }
+  await Promise.all(
+    [...byAttempt.values()].map(async (list) => {
+      for (const receipt of list) await applyOne(ctx, receipt);
+    }),
+  );
   return receipts.length;
 }
 

@@ -3,29 +3,34 @@ import type { MessageRecord } from '../store/records.js';
 import { applyPendingReceipts } from './apply-receipts.js';
 import type { EngineContext } from './engine-context.js';
 import { processMessage } from './process-message.js';
+import { Wakeup } from './wakeup.js';
 
 export interface EngineOptions {
-  /** Messages worked on at once by this engine. */
+  /** Messages worked on at once by this engine; realtime messages may go `realtimeReserve` beyond it. */
   maxInFlight?: number;
+  realtimeReserve?: number;
 }
 
 /**
- * The dispatcher: claims due messages with leases, works each one (processMessage), applies receipts, and sleeps
- * until the next message is due or it is woken (a message was accepted, a receipt arrived).
+ * The dispatcher: one loop claims due messages with leases and works each one (processMessage); another applies
+ * receipts that webhooks stored. Each sleeps until work is due or it is woken (a message was accepted, a receipt
+ * arrived). Realtime messages are claimed even while bulk work fills the engine.
  */
 export class Engine {
   private running = false;
-  private loopDone: Promise<void> = Promise.resolve();
+  private loops: Promise<void>[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
-  private wakeUp: (() => void) | null = null;
-  private woken = false;
+  private readonly claims = new Wakeup();
+  private readonly receipts = new Wakeup();
   private readonly maxInFlight: number;
+  private readonly realtimeReserve: number;
 
   constructor(
     private readonly ctx: EngineContext,
     options: EngineOptions = {},
   ) {
-    this.maxInFlight = options.maxInFlight ?? 1024;
+    this.maxInFlight = options.maxInFlight ?? 512;
+    this.realtimeReserve = options.realtimeReserve ?? 64;
   }
 
   start(): void {
@@ -36,20 +41,26 @@ export class Engine {
       startedAt,
       until: startedAt + (this.ctx.config.engine.receiptGraceMs ?? 60_000),
     };
-    this.loopDone = this.loop().catch((error: unknown) => {
-      this.ctx.logger.fatal({ err: error }, 'engine loop crashed');
-      this.running = false;
-    });
+    const guard = (name: string, loop: Promise<void>) =>
+      loop.catch((error: unknown) => {
+        this.ctx.logger.fatal({ err: error, loop: name }, 'engine loop crashed');
+        this.running = false;
+      });
+    this.loops = [guard('claims', this.claimLoop()), guard('receipts', this.receiptLoop())];
   }
 
   get isRunning(): boolean {
     return this.running;
   }
 
-  /** Something is due now: skip the rest of the current sleep. */
+  /** Messages are due now: skip the rest of the current sleep. */
   wake(): void {
-    this.woken = true;
-    this.wakeUp?.();
+    this.claims.wake();
+  }
+
+  /** Receipts were stored: apply them now. */
+  wakeReceipts(): void {
+    this.receipts.wake();
   }
 
   /**
@@ -60,38 +71,62 @@ export class Engine {
   async stop(drainMs = this.ctx.config.engine.drainMs): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake();
-    await this.loopDone;
+    this.claims.wake();
+    this.receipts.wake();
+    await Promise.all(this.loops);
     for (const account of this.ctx.accounts.values()) account.limiter.close();
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(drainMs)]);
   }
 
-  private async loop(): Promise<void> {
+  private async claimLoop(): Promise<void> {
     const { store, clock, config } = this.ctx;
     while (this.running) {
-      this.woken = false;
-      const receipts = await applyPendingReceipts(this.ctx);
-      const capacity = this.maxInFlight - this.inFlight.size;
-      let claimed: MessageRecord[] = [];
-      if (capacity > 0) {
-        claimed = await store.claimDueMessages(
-          this.ctx.owner,
-          clock.now(),
-          config.engine.leaseMs,
-          Math.min(capacity, config.engine.claimBatch),
-        );
-        for (const message of claimed) this.track(message);
-      }
+      this.claims.reset();
+      // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
+      const free = this.maxInFlight - this.inFlight.size;
+      const bulk = free >= this.lowWater();
+      const limit = bulk ? Math.min(free, config.engine.claimBatch) : this.realtimeReserve;
+      const claimed = await store.claimDueMessages(
+        this.ctx.owner,
+        clock.now(),
+        config.engine.leaseMs,
+        limit,
+        {
+          realtimeOnly: !bulk,
+        },
+      );
+      for (const message of claimed) this.track(message);
       if (!this.running) break;
-      if (
-        receipts > 0 ||
-        (claimed.length > 0 && claimed.length === Math.min(capacity, config.engine.claimBatch))
-      ) {
+      if (claimed.length === limit) {
+        // More may be due: go on after other work had its turn.
         await new Promise((resolve) => setImmediate(resolve));
         continue;
       }
-      await this.sleepUntilDue(capacity > 0);
+      let ms = config.engine.idlePollMs;
+      if (bulk) {
+        const due = await store.nextDueAt();
+        if (due !== null) ms = Math.max(0, Math.min(ms, due - clock.now()));
+      }
+      await this.claims.sleep(ms);
     }
+  }
+
+  private async receiptLoop(): Promise<void> {
+    while (this.running) {
+      this.receipts.reset();
+      const applied = await applyPendingReceipts(this.ctx);
+      if (applied > 0) {
+        // Applied receipts may have made messages due (an undelivered SMS moves the route on).
+        this.claims.wake();
+        continue;
+      }
+      await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
+    }
+  }
+
+  /** Free slots needed before bulk work is claimed again. */
+  private lowWater(): number {
+    return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, this.maxInFlight >> 1));
   }
 
   private track(message: MessageRecord): void {
@@ -103,28 +138,8 @@ export class Engine {
       })
       .finally(() => {
         this.inFlight.delete(message.id);
-        if (this.inFlight.size === this.maxInFlight - 1) this.wake();
+        if (this.inFlight.size === this.maxInFlight - this.lowWater()) this.claims.wake();
       });
     this.inFlight.set(message.id, work);
-  }
-
-  private async sleepUntilDue(hasCapacity: boolean): Promise<void> {
-    if (this.woken) return;
-    const { store, clock, config } = this.ctx;
-    let ms = config.engine.idlePollMs;
-    if (hasCapacity) {
-      const due = await store.nextDueAt();
-      if (due !== null) ms = Math.max(0, Math.min(ms, due - clock.now()));
-    }
-    if (ms === 0 || this.woken) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wakeUp = done;
-    });
-    this.wakeUp = null;
   }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { monotonicFactory } from 'ulid';
@@ -14,15 +13,22 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import { openSqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { dataDirSecret } from './data-dir-secret.js';
+import { openStore } from './open-store.js';
 import { DEMO_NUMBERS, sandboxAccounts, sandboxRoutes } from './sandbox-accounts.js';
+
+/**
+ * What a process does: `all` (API + engine + sandbox: one machine), `api` (HTTP API and webhooks), `worker`
+ * (the engine, with health and metrics). Any number of `api` and `worker` processes share one PostgreSQL store.
+ */
+export type Role = 'all' | 'api' | 'worker';
 
 export interface StartOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Run the engine (default true). */
+  role?: Role;
+  /** Run the engine (default: unless the role is `api`). */
   engine?: boolean;
   /** Set up the demo numbers in the sandbox (default true when the sandbox runs). */
   demo?: boolean;
@@ -45,10 +51,11 @@ export interface Todoke {
 export async function startTodoke(baseConfig: TodokeConfig, options: StartOptions = {}): Promise<Todoke> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(baseConfig.log.level);
-  if (baseConfig.databaseUrl)
-    throw new Error(
-      'TODOKE_DATABASE_URL: PostgreSQL is not available in this version; leave it unset for the embedded store',
-    );
+  const role = options.role ?? 'all';
+  if (baseConfig.databaseUrl && !baseConfig.secret) {
+    // Every process must key phone-number HMACs alike, or reachability memory and lookups break between them.
+    throw new Error('TODOKE_SECRET (or `secret` in the config file) is required with TODOKE_DATABASE_URL');
+  }
   mkdirSync(baseConfig.dataDir, { recursive: true });
   let config: TodokeConfig = {
     ...baseConfig,
@@ -56,7 +63,13 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   };
 
   let sandbox: Sandbox | null = null;
-  if (config.sandbox) {
+  if (config.sandbox && role !== 'all') {
+    logger.info(
+      { role },
+      'the sandbox runs only with role all; run `todoke sandbox` beside api and worker processes',
+    );
+  }
+  if (config.sandbox && role === 'all') {
     sandbox = await startSandbox({ dataDir: config.dataDir, host: '127.0.0.1' });
     if (Object.keys(config.accounts).length === 0) {
       const accounts = sandboxAccounts(sandbox, config.publicUrl);
@@ -65,9 +78,9 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     if (options.demo !== false) for (const demo of DEMO_NUMBERS) sandbox.setNumber(demo.phone, demo.settings);
   }
 
-  const store = await openSqliteStore({ file: join(config.dataDir, 'todoke.db'), clock });
+  const store = await openStore(config, clock);
   const metrics = createMetrics();
-  const accounts = createAccounts(config.accounts);
+  const accounts = createAccounts(config.accounts, {}, store);
   const circuits = new Circuits(clock, (account, open) => metrics.circuitOpen.set({ account }, open ? 1 : 0));
   const ulid = monotonicFactory();
   const ctx: EngineContext = {
@@ -83,7 +96,14 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     random: Math.random,
     receiptGrace: { startedAt: 0, until: 0 },
   };
-  const engine = options.engine === false ? null : new Engine(ctx);
+  if (Object.keys(config.accounts).length === 0) {
+    throw new Error('no provider accounts are configured: name them in the TODOKE_CONFIG file');
+  }
+  const engine = options.engine === false || role === 'api' ? null : new Engine(ctx);
+  const unsubscribe = await store.subscribe?.((topic) => {
+    if (topic === 'due') engine?.wake();
+    else engine?.wakeReceipts();
+  });
 
   const app = await createApp({
     store,
@@ -92,8 +112,15 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     logger,
     metrics,
     newId: ctx.newId,
-    onAccepted: () => engine?.wake(),
-    onReceipts: () => engine?.wake(),
+    onAccepted: () => {
+      engine?.wake();
+      store.signal?.('due');
+    },
+    onReceipts: () => {
+      engine?.wakeReceipts();
+      store.signal?.('receipts');
+    },
+    surface: role === 'worker' ? 'ops' : 'full',
     ...(sandbox ? { sandboxControl: sandbox.controlPlugin } : {}),
     ready: () => engine === null || engine.isRunning,
   });
@@ -115,6 +142,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     close() {
       closing ??= (async () => {
         await app.close();
+        await unsubscribe?.();
         await engine?.stop();
         await closeAccounts(accounts);
         await sandbox?.close();

@@ -20,6 +20,8 @@ export type AcceptResult =
   /** The idempotency key was used before with a different request. */
   | { result: 'conflict'; message: MessageRecord };
 
+export type SignalTopic = 'due' | 'receipts';
+
 export interface ClaimOptions {
   /** Claim only realtime messages (an engine busy with bulk work still takes realtime messages at once). */
   realtimeOnly?: boolean;
@@ -116,6 +118,25 @@ export interface Store {
   findAttemptByProviderId(provider: string, providerMessageId: string): Promise<AttemptRecord | null>;
 
   getReachability(phoneHmac: string, channel: Channel): Promise<ReachabilityRecord | null>;
+
+  /**
+   * Tells the other processes sharing this store that messages are due or receipts arrived, so their engines
+   * need not wait for their next poll. Optional: a store used by one process has nobody to tell.
+   */
+  signal?(topic: SignalTopic): void;
+  /** Calls `onSignal` when another process signals; resolves to a function that stops listening. */
+  subscribe?(onSignal: (topic: SignalTopic) => void): Promise<() => Promise<void>>;
+
+  /**
+   * Takes up to `want` requests from an account's rate limit shared by every process (GCRA on the store's clock:
+   * see src/core/gcra.ts). Optional: a store used by one process leaves rate limits to the process.
+   */
+  takeRate?(
+    account: string,
+    want: number,
+    intervalMs: number,
+    burstMs: number,
+  ): Promise<{ granted: number; retryAfterMs: number }>;
 
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;

@@ -129,6 +129,16 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Provider rate limits shared by every engine: one row per account holding the GCRA state (src/core/gcra.ts).
+      CREATE TABLE rate_limits (
+        account text PRIMARY KEY,
+        tat double precision NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

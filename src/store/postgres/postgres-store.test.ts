@@ -71,6 +71,49 @@ describe('PostgresStore shared by several processes', () => {
     await dropSchema(schema);
   });
 
+  it('wakes the other processes: a signal reaches every subscriber of the same schema, and no other', async () => {
+    const [a, b] = [await openProcess(), await openProcess()];
+    const other = await openTestStore(freshSchema());
+    const heard: string[] = [];
+    const heardElsewhere: string[] = [];
+    const stop = await b.subscribe((topic) => heard.push(topic));
+    const stopOther = await other.subscribe((topic) => heardElsewhere.push(topic));
+    a.signal('due');
+    a.signal('due');
+    a.signal('receipts');
+    const deadline = Date.now() + 5000;
+    while (heard.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(heard.sort()).toEqual(['due', 'receipts']);
+    expect(heardElsewhere).toEqual([]);
+    await stop();
+    await stopOther();
+    await other.close();
+    await dropSchema(other.schema);
+  });
+
+  it('shares a rate limit between processes on the database clock: no one-second window over the limit', async () => {
+    const stores = [await openProcess(), await openProcess(), await openProcess()];
+    const limit = 200;
+    const interval = (1000 + 20) / limit;
+    const grants: number[] = [];
+    const until = performance.now() + 2500;
+    await Promise.all(
+      stores.map(async (store) => {
+        while (performance.now() < until) {
+          const { granted, retryAfterMs } = await store.takeRate('line-main', 10, interval, 20);
+          const at = performance.now();
+          for (let i = 0; i < granted; i++) grants.push(at);
+          if (granted === 0) await new Promise((r) => setTimeout(r, retryAfterMs));
+        }
+      }),
+    );
+    grants.sort((x, y) => x - y);
+    // Grants are counted when their answer arrives here; allow the round trip's spread on top of the second.
+    for (let i = limit; i < grants.length; i++)
+      expect(grants[i]! - grants[i - limit]!).toBeGreaterThanOrEqual(1000 - 15);
+    expect(grants.length / 2.5).toBeGreaterThan(limit * 0.9);
+  });
+
   it('migrates a fresh schema once when several processes start at the same moment', async () => {
     await Promise.all([openProcess(), openProcess(), openProcess(), openProcess()]);
     const versions = async () =>

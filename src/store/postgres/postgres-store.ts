@@ -1,9 +1,9 @@
-import { Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { Client, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
 import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
-import type { AcceptResult, Change, ClaimOptions, MessageFilter, Store } from '../store.js';
+import type { AcceptResult, Change, ClaimOptions, MessageFilter, SignalTopic, Store } from '../store.js';
 import { CallBatcher } from './call-batcher.js';
 import { changeSteps } from './change-steps.js';
 import { migrate } from './migrations.js';
@@ -42,6 +42,7 @@ const LIST_FILTER_KEYS = Object.keys(sql.LIST_FILTERS) as sql.ListFilter[];
 export class PostgresStore implements Store {
   readonly pool: Pool;
   readonly schema: string;
+  private readonly connection: ReturnType<typeof connectionWithSearchPath>;
   private readonly clock: Clock;
   private readonly accepts: CallBatcher<NewMessage, AcceptResult>;
   private closed = false;
@@ -52,8 +53,9 @@ export class PostgresStore implements Store {
       throw new Error(`invalid schema name "${this.schema}": use lowercase letters, digits and _`);
     }
     this.clock = options.clock ?? systemClock;
+    this.connection = connectionWithSearchPath(options.url, this.schema);
     this.pool = new Pool({
-      ...connectionWithSearchPath(options.url, this.schema),
+      ...this.connection,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: 10_000,
     });
@@ -65,6 +67,55 @@ export class PostgresStore implements Store {
 
   async init(): Promise<void> {
     await migrate(this.pool, this.schema, this.clock.now());
+  }
+
+  private pendingSignals = new Set<SignalTopic>();
+
+  /** Signals of one event-loop turn go out as one NOTIFY each (thousands of accepts a second, a few notifies). */
+  signal(topic: SignalTopic): void {
+    if (this.closed) return;
+    if (this.pendingSignals.size === 0) {
+      setImmediate(() => {
+        const topics = [...this.pendingSignals];
+        this.pendingSignals.clear();
+        for (const t of topics) this.pool.query(sql.notify, [this.channel(), t]).catch(() => {});
+      });
+    }
+    this.pendingSignals.add(topic);
+  }
+
+  async subscribe(onSignal: (topic: SignalTopic) => void): Promise<() => Promise<void>> {
+    const client = new Client(this.connection);
+    client.on('error', () => {});
+    await client.connect();
+    client.on('notification', (n) => {
+      if (n.channel === this.channel() && (n.payload === 'due' || n.payload === 'receipts'))
+        onSignal(n.payload);
+    });
+    await client.query(`LISTEN ${this.channel()}`);
+    return async () => {
+      await client.end().catch(() => {});
+    };
+  }
+
+  private readonly rateRows = new Set<string>();
+
+  async takeRate(account: string, want: number, intervalMs: number, burstMs: number) {
+    if (!this.rateRows.has(account)) {
+      await this.pool.query(sql.ensureRateRow, [account]);
+      this.rateRows.add(account);
+    }
+    const { rows } = await this.pool.query<{ granted: number; retry_after_ms: string | number }>(
+      sql.takeRate,
+      [account, want, intervalMs, burstMs],
+    );
+    const row = rows[0]!;
+    return { granted: Number(row.granted), retryAfterMs: Math.max(1, Number(row.retry_after_ms)) };
+  }
+
+  /** One channel per schema, so stores in other schemas (tests, tenants) do not wake each other. */
+  private channel(): string {
+    return `todoke_${this.schema}`;
   }
 
   async close(): Promise<void> {

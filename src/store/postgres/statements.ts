@@ -311,3 +311,30 @@ export const appliedMigrations = `SELECT version FROM schema_migrations ORDER BY
 
 /** $1 version, $2 now. */
 export const recordMigration = `INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`;
+
+/** Wakes the engines of every process listening on the store's channel (payload: the topic). */
+export const notify = 'SELECT pg_notify($1, $2)';
+
+/** Makes sure account $1 has its shared rate-limit row (once per account and process, before takeRate). */
+export const ensureRateRow =
+  'INSERT INTO rate_limits (account, tat) VALUES ($1, 0) ON CONFLICT (account) DO NOTHING';
+
+/**
+ * Takes up to $2 requests of account $1's shared rate limit, as src/core/gcra.ts does, on the database's clock so
+ * every process counts on one clock. $3: interval between requests (ms), $4: burst allowance (ms). The row lock
+ * makes concurrent takers queue; a clock read before the lock only makes the grant smaller, never larger.
+ * Returns how many were granted, and when none, how long until one would be.
+ */
+export const takeRate = `
+  WITH clock AS MATERIALIZED (
+    SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t
+  ), old AS (
+    SELECT tat FROM rate_limits WHERE account = $1 FOR UPDATE
+  ), g AS (
+    SELECT least($2::int, greatest(0, floor((clock.t + $4 - greatest(old.tat, clock.t)) / $3)::int + 1)) AS granted,
+           greatest(old.tat, clock.t) AS start, clock.t AS t
+    FROM old, clock
+  ), updated AS (
+    UPDATE rate_limits SET tat = g.start + g.granted * $3 FROM g WHERE rate_limits.account = $1
+  )
+  SELECT granted, CASE WHEN granted = 0 THEN ceil(start - $4 - t) ELSE 0 END AS retry_after_ms FROM g`;

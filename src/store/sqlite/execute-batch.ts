@@ -2,7 +2,8 @@ import type { Database } from 'better-sqlite3';
 import type { Statements } from './statements.js';
 import { GuardMissed, runWriteOp, type WriteOp } from './write-ops.js';
 
-export type WriteResult = { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
+export type WriteResult =
+  { ok: true; value: unknown } | { ok: false; error: { message: string; code?: string } };
 
 /**
  * Group commit: the writes of one batch share one transaction and so one fsync; each runs in its own savepoint, so
@@ -17,7 +18,10 @@ export function batchExecutor(db: Database, sql: Statements): (ops: WriteOp[]) =
       } catch (error) {
         if (error instanceof GuardMissed) return { ok: true, value: false };
         const e = error as { message?: string; code?: string };
-        return { ok: false, error: { message: String(e.message ?? error), ...(e.code ? { code: e.code } : {}) } };
+        return {
+          ok: false,
+          error: { message: String(e.message ?? error), ...(e.code ? { code: e.code } : {}) },
+        };
       }
     }),
   );

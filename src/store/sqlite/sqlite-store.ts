@@ -98,7 +98,14 @@ export class SqliteStore implements Store {
 
   claimDueMessages(owner: string, now: number, leaseMs: number, limit: number, options: ClaimOptions = {}) {
     // A claim is a write: it goes through the writer so a lease is never handed out twice.
-    const op = { op: 'claim', owner, now, leaseMs, limit, realtimeOnly: options.realtimeOnly === true } as const;
+    const op = {
+      op: 'claim',
+      owner,
+      now,
+      leaseMs,
+      limit,
+      realtimeOnly: options.realtimeOnly === true,
+    } as const;
     return this.writer.run(op) as Promise<MessageRecord[]>;
   }
 

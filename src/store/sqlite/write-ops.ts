@@ -1,5 +1,9 @@
 import { attemptStatusesBefore } from '../../core/attempt-states.js';
-import { isFinalMessageStatus, messageStatusesBefore, type MessageStatus } from '../../core/message-states.js';
+import {
+  isFinalMessageStatus,
+  messageStatusesBefore,
+  type MessageStatus,
+} from '../../core/message-states.js';
 import type { ApiKeyRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
 import type { AcceptResult, Change } from '../store.js';
 import { bindable, toMessage, type Row } from './rows.js';
@@ -27,7 +31,9 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
       const leaseUntil = now + w.leaseMs;
       const rows = sql.claimDue.all({ owner, now, leaseUntil, limit, priority: 0 }) as Row[];
       if (rows.length < limit && !w.realtimeOnly) {
-        rows.push(...(sql.claimDue.all({ owner, now, leaseUntil, limit: limit - rows.length, priority: 1 }) as Row[]));
+        rows.push(
+          ...(sql.claimDue.all({ owner, now, leaseUntil, limit: limit - rows.length, priority: 1 }) as Row[]),
+        );
       }
       return rows.map(toMessage);
     }
@@ -78,7 +84,9 @@ function applyChange(sql: Statements, change: Change, now: number): void {
   }
   for (const attempt of change.newAttempts ?? []) sql.insertAttempt.run(attempt);
   for (const update of change.attempts ?? []) {
-    const columns = Object.keys(update.patch).filter((k) => update.patch[k as keyof typeof update.patch] !== undefined);
+    const columns = Object.keys(update.patch).filter(
+      (k) => update.patch[k as keyof typeof update.patch] !== undefined,
+    );
     const guard = update.to ? attemptStatusesBefore(update.to) : null;
     if (columns.length === 0 && !guard) continue;
     const params: Record<string, unknown> = { id: update.id, now, to: update.to };

@@ -100,7 +100,9 @@ export class ThreadWriter implements Writer {
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => {
-      this.fail(new Error(code === 0 ? 'the store is closed' : `the SQLite writer thread exited with code ${code}`));
+      this.fail(
+        new Error(code === 0 ? 'the store is closed' : `the SQLite writer thread exited with code ${code}`),
+      );
     });
   }
 
@@ -148,5 +150,4 @@ export class ThreadWriter implements Writer {
     })();
     return this.closing;
   }
-
 }
