@@ -2,6 +2,14 @@ import type { Priority } from '../store/records.js';
 
 /** A hair over one second, so jitter between our clock and the provider's never makes a window hold one too many. */
 const WINDOW_MS = 1002;
+/**
+ * Admissions are paced a little under the limit: a request admitted now leaves after its "sending" record is
+ * committed, a few milliseconds later and not always equally late, and the pacing margin absorbs that spread
+ * so requests reach the provider evenly. The hard cap is checked again at the moment of sending.
+ */
+const PACE_FRACTION = 0.985;
+/** How far pacing may catch up after a stall (timer granularity, a busy event loop). */
+const CATCH_UP_MS = 5;
 
 export class LimiterClosedError extends Error {
   constructor() {
@@ -17,15 +25,22 @@ export interface SharedRateSource {
   readonly useWithinMs: number;
 }
 
+/** Admission to make one request: `ready()` right before the request leaves, `release()` once it is answered. */
+export interface Slot {
+  ready(): Promise<void>;
+  release(): void;
+}
+
 interface Waiter {
-  resolve: (release: () => void) => void;
+  resolve: (slot: Slot) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Per-account admission: at most `concurrency` requests in flight, and at most `ratePerSecond` requests in any
- * one-second window (a sliding log of the last grants, so no window ever exceeds the provider's limit), paced so
- * grants spread over the second instead of bursting at its start. Realtime waiters are served before bulk ones.
+ * Per-account admission in two stages. `acquire` admits at most `concurrency` requests at once, paced to spread
+ * over each second, realtime before bulk. `Slot.ready` is the hard cap, taken at the moment of sending: at most
+ * `ratePerSecond` requests in any one-second window (a sliding log of send times), and with several engines the
+ * cluster-wide limit too.
  */
 export class AccountLimiter {
   private readonly window: Float64Array;
@@ -34,7 +49,9 @@ export class AccountLimiter {
   private nextPaced = 0;
   private inFlight = 0;
   private readonly queues: Record<Priority, Waiter[]> = { realtime: [], bulk: [] };
-  private timer: NodeJS.Timeout | null = null;
+  private admitTimer: NodeJS.Timeout | null = null;
+  private readonly sending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private sendTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private sharedTokens = 0;
   private sharedExpireAt = 0;
@@ -47,17 +64,16 @@ export class AccountLimiter {
     /** With several engines, the cluster-wide limit; this limiter then also holds the local pacing. */
     private readonly shared: SharedRateSource | null = null,
   ) {
-    const perWindow = Math.max(1, Math.floor(ratePerSecond));
-    this.window = new Float64Array(perWindow).fill(-Infinity);
-    this.intervalMs = 1000 / ratePerSecond;
+    this.window = new Float64Array(Math.max(1, Math.floor(ratePerSecond))).fill(-Infinity);
+    this.intervalMs = 1000 / (ratePerSecond * PACE_FRACTION);
   }
 
-  /** Resolves with a release function once a request may start. */
-  acquire(priority: Priority): Promise<() => void> {
+  /** Resolves with a slot once a request may be prepared. */
+  acquire(priority: Priority): Promise<Slot> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
     return new Promise((resolve, reject) => {
       this.queues[priority].push({ resolve, reject });
-      this.pump();
+      this.admit();
     });
   }
 
@@ -68,55 +84,67 @@ export class AccountLimiter {
   /** Rejects every waiter; used when the engine stops. */
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    for (const queue of Object.values(this.queues))
+    if (this.admitTimer) clearTimeout(this.admitTimer);
+    if (this.sendTimer) clearTimeout(this.sendTimer);
+    for (const queue of Object.values(this.queues)) {
       for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
+    }
+    for (const s of this.sending.splice(0)) s.reject(new LimiterClosedError());
   }
 
-  private askShared(): void {
-    if (this.asking || this.closed) return;
-    this.asking = true;
-    const retry = (ms: number) => {
-      this.timer = setTimeout(() => {
-        this.timer = null;
-        this.pump();
-      }, ms);
-    };
-    this.shared!.take(Math.min(this.waiting, 64)).then(
-      ({ granted, retryAfterMs }) => {
-        this.asking = false;
-        if (this.closed) return;
-        if (granted > 0) {
-          this.sharedTokens = granted;
-          this.sharedExpireAt = this.now() + this.shared!.useWithinMs;
-          this.pump();
-        } else retry(Math.max(1, retryAfterMs));
-      },
-      () => {
-        // The shared limit cannot be reached: send nothing rather than risk exceeding it.
-        this.asking = false;
-        if (!this.closed) retry(100);
-      },
-    );
-  }
-
-  private pump(): void {
-    if (this.timer || this.asking) return;
+  private admit(): void {
+    if (this.admitTimer) return;
     for (;;) {
       const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
       if (queue.length === 0 || this.inFlight >= this.concurrency) return;
       const now = this.now();
-      const windowFreeAt = this.window[this.cursor]! + WINDOW_MS;
-      // Pacing allows a small catch-up burst (10 ms worth) so timer granularity does not cost throughput.
-      const pacedAt = this.nextPaced - 10;
-      const at = Math.max(windowFreeAt, pacedAt);
-      if (at > now) {
-        this.timer = setTimeout(
+      const pacedAt = this.nextPaced - CATCH_UP_MS;
+      if (pacedAt > now) {
+        this.admitTimer = setTimeout(
           () => {
-            this.timer = null;
-            this.pump();
+            this.admitTimer = null;
+            this.admit();
           },
-          Math.max(1, Math.ceil(at - now)),
+          Math.max(1, Math.ceil(pacedAt - now)),
+        );
+        return;
+      }
+      this.nextPaced = Math.max(this.nextPaced, now - CATCH_UP_MS) + this.intervalMs;
+      this.inFlight += 1;
+      let released = false;
+      queue.shift()!.resolve({
+        ready: () => this.awaitSend(),
+        release: () => {
+          if (released) return;
+          released = true;
+          this.inFlight -= 1;
+          this.admit();
+        },
+      });
+    }
+  }
+
+  private awaitSend(): Promise<void> {
+    if (this.closed) return Promise.reject(new LimiterClosedError());
+    return new Promise((resolve, reject) => {
+      this.sending.push({ resolve, reject });
+      this.drainSending();
+    });
+  }
+
+  /** Lets queued sends go, oldest first, while the one-second window (and the shared limit) allow. */
+  private drainSending(): void {
+    if (this.sendTimer || this.asking) return;
+    while (this.sending.length > 0) {
+      const now = this.now();
+      const freeAt = this.window[this.cursor]! + WINDOW_MS;
+      if (freeAt > now) {
+        this.sendTimer = setTimeout(
+          () => {
+            this.sendTimer = null;
+            this.drainSending();
+          },
+          Math.max(1, Math.ceil(freeAt - now)),
         );
         return;
       }
@@ -130,16 +158,34 @@ export class AccountLimiter {
       }
       this.window[this.cursor] = now;
       this.cursor = (this.cursor + 1) % this.window.length;
-      this.nextPaced = Math.max(this.nextPaced, now - 10) + this.intervalMs;
-      this.inFlight += 1;
-      const waiter = queue.shift()!;
-      let released = false;
-      waiter.resolve(() => {
-        if (released) return;
-        released = true;
-        this.inFlight -= 1;
-        this.pump();
-      });
+      this.sending.shift()!.resolve();
     }
+  }
+
+  private askShared(): void {
+    if (this.asking || this.closed) return;
+    this.asking = true;
+    const retry = (ms: number) => {
+      this.sendTimer = setTimeout(() => {
+        this.sendTimer = null;
+        this.drainSending();
+      }, ms);
+    };
+    this.shared!.take(Math.min(this.sending.length + this.inFlight, 64)).then(
+      ({ granted, retryAfterMs }) => {
+        this.asking = false;
+        if (this.closed) return;
+        if (granted > 0) {
+          this.sharedTokens = granted;
+          this.sharedExpireAt = this.now() + this.shared!.useWithinMs;
+          this.drainSending();
+        } else retry(Math.max(1, retryAfterMs));
+      },
+      () => {
+        // The shared limit cannot be reached: send nothing rather than risk exceeding it.
+        this.asking = false;
+        if (!this.closed) retry(100);
+      },
+    );
   }
 }

@@ -7,7 +7,7 @@ import type { SendOutcome } from '../core/outcome.js';
 import type { SendRequest } from '../providers/provider.js';
 import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/records.js';
 import type { Channel } from '../core/channels.js';
-import { LimiterClosedError } from './account-limiter.js';
+import { LimiterClosedError, type Slot } from './account-limiter.js';
 import type { EngineContext } from './engine-context.js';
 import { lookUpOverdueReceipts } from './look-up-overdue.js';
 import { afterChange, toChange } from './to-change.js';
@@ -78,21 +78,11 @@ async function sendOnce(
 ): Promise<MessageRecord | 'gone'> {
   const send = decision.send!;
   const account = ctx.accounts.get(send.account)!;
-  let release: () => void;
+  let slot: Slot;
   try {
-    release = await account.limiter.acquire(message.priority);
+    slot = await account.limiter.acquire(message.priority);
   } catch (error) {
-    if (error instanceof LimiterClosedError) {
-      // Stopping: hand the message back as it was, due now, for whoever runs next.
-      await ctx.store.commit({
-        message: {
-          id: message.id,
-          expectVersion: message.version,
-          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
-        },
-      });
-      return 'gone';
-    }
+    if (error instanceof LimiterClosedError) return handBack(ctx, message);
     throw error;
   }
 
@@ -101,24 +91,7 @@ async function sendOnce(
   try {
     const now = ctx.clock.now();
     const leaseUntil = now + ctx.config.engine.leaseMs;
-    attempt = {
-      id: ctx.newId(),
-      messageId: message.id,
-      stepIndex: send.stepIndex,
-      channel: send.channel,
-      account: send.account,
-      provider: account.provider.id,
-      status: 'sending',
-      providerMessageId: null,
-      errorClass: null,
-      errorCode: null,
-      errorDetail: null,
-      units: null,
-      cost: null,
-      createdAt: now,
-      updatedAt: now,
-      receiptDeadline: null,
-    };
+    attempt = newAttempt(message, send, account.provider.id, ctx.newId(), now);
     // The attempt is on disk as "sending" before the request leaves: after a crash it reads as an unknown outcome,
     // never as "not sent yet".
     const change = toChange(message, decision, {
@@ -136,11 +109,30 @@ async function sendOnce(
       at: now,
     });
     if (!(await ctx.store.commit(change))) {
-      release();
       return (await ctx.store.getMessage(message.id)) ?? 'gone';
     }
     message = afterChange(message, change, now);
     countFallbacks(ctx, decision);
+    try {
+      // The rate limit's hard cap is taken here, at the moment of sending.
+      await slot.ready();
+    } catch (error) {
+      // Stopping before the request left: it was never sent, so the attempt fails and the message is due again.
+      if (error instanceof LimiterClosedError) {
+        await ctx.store.commit({
+          message: {
+            id: message.id,
+            expectVersion: message.version,
+            patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
+          },
+          attempts: [
+            { id: attempt.id, to: 'failed', patch: { errorClass: 'not_sent', errorCode: 'engine_stopped' } },
+          ],
+        });
+        return 'gone';
+      }
+      throw error;
+    }
     const started = performance.now();
     outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
     ctx.metrics.sendLatency.observe(
@@ -149,7 +141,7 @@ async function sendOnce(
     );
     ctx.metrics.attempts.inc({ channel: send.channel, provider: account.provider.id, outcome: outcome.kind });
   } finally {
-    release();
+    slot.release();
   }
   return recordOutcome(ctx, message, attempt, outcome);
 }
@@ -199,6 +191,45 @@ async function recordOutcome(
     }
   }
   return (await ctx.store.getMessage(message.id)) ?? 'gone';
+}
+
+/** Stopping before a request was prepared: hand the message back as it was, due now, for whoever runs next. */
+async function handBack(ctx: EngineContext, message: MessageRecord): Promise<'gone'> {
+  await ctx.store.commit({
+    message: {
+      id: message.id,
+      expectVersion: message.version,
+      patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
+    },
+  });
+  return 'gone';
+}
+
+function newAttempt(
+  message: MessageRecord,
+  send: NonNullable<Decision['send']>,
+  provider: string,
+  id: string,
+  now: number,
+): AttemptRecord {
+  return {
+    id,
+    messageId: message.id,
+    stepIndex: send.stepIndex,
+    channel: send.channel,
+    account: send.account,
+    provider,
+    status: 'sending',
+    providerMessageId: null,
+    errorClass: null,
+    errorCode: null,
+    errorDetail: null,
+    units: null,
+    cost: null,
+    createdAt: now,
+    updatedAt: now,
+    receiptDeadline: null,
+  };
 }
 
 function requestFor(

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import { monotonicFactory } from 'ulid';
 import { createApp } from '../api/create-app.js';
 import type { TodokeConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
@@ -15,6 +14,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import type { Store } from '../store/store.js';
 import { dataDirSecret } from './data-dir-secret.js';
+import { createIdFactory } from './id-factory.js';
 import { openStore } from './open-store.js';
 import { DEMO_NUMBERS, sandboxAccounts, sandboxRoutes } from './sandbox-accounts.js';
 
@@ -82,7 +82,6 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   const metrics = createMetrics();
   const accounts = createAccounts(config.accounts, {}, store);
   const circuits = new Circuits(clock, (account, open) => metrics.circuitOpen.set({ account }, open ? 1 : 0));
-  const ulid = monotonicFactory();
   const ctx: EngineContext = {
     store,
     config,
@@ -92,7 +91,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     accounts,
     circuits,
     owner: `engine-${randomUUID()}`,
-    newId: () => ulid(clock.now()),
+    newId: createIdFactory(clock),
     random: Math.random,
     receiptGrace: { startedAt: 0, until: 0 },
   };

@@ -1,19 +1,24 @@
 import type { AttemptStatus } from '../core/attempt-states.js';
 import type { Channel } from '../core/channels.js';
 import type { MessageStatus } from '../core/message-states.js';
+import type { PurposeClass } from '../core/purposes.js';
 import type { Route } from '../core/route.js';
+import type { RenderedChannel, TemplateSource } from '../core/templates/template-content.js';
 
 export type Priority = 'realtime' | 'bulk';
 
-export interface ChannelContent {
-  text: string;
-  subject?: string;
-}
+/** One channel's content as it will be sent: text, e-mail subject and HTML, or a LINE template message. */
+export type ChannelContent = RenderedChannel;
 
 /** What the message says: one text for every channel, overridden per channel where given. */
 export interface MessageContent {
   text?: string;
   channels?: Partial<Record<Channel, ChannelContent>>;
+  /**
+   * The template version the channels were rendered from at acceptance. The rendering is stored, so a later
+   * version never changes an accepted message.
+   */
+  template?: { id: string; name: string; version: number };
 }
 
 export interface NewMessage {
@@ -37,6 +42,10 @@ export interface NewMessage {
   metadata: Record<string, unknown> | null;
   apiKeyId: string | null;
   createdAt: number;
+  /** The recipient's IANA time zone for send windows; null: Asia/Tokyo. */
+  timeZone?: string | null;
+  /** When the recipient opted in to this sender's messages (ms), as the request stated: consent evidence. */
+  optedInAt?: number | null;
 }
 
 export interface MessageRecord extends NewMessage {
@@ -127,4 +136,42 @@ export interface ReachabilityRecord {
   outcome: 'reachable' | 'unreachable';
   code: string | null;
   at: number;
+}
+
+/** A template: a name, and versions that never change once stored. */
+export interface TemplateRecord {
+  id: string;
+  /** Unique; messages may name a template by it. */
+  name: string;
+  description: string | null;
+  /** The purpose it is written for, used to check its content (promotional rules) in previews. */
+  purpose: string | null;
+  latestVersion: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TemplateVersionRecord {
+  templateId: string;
+  version: number;
+  source: TemplateSource;
+  createdAt: number;
+}
+
+/**
+ * Someone who must not get messages of a class on a channel (they opted out). Kept by an HMAC of the address
+ * (E.164 phone, LINE user ID or e-mail) with the server secret, never by the address itself (DESIGN §2).
+ */
+export interface SuppressionRecord {
+  id: string;
+  addressHmac: string;
+  /** A masked form for people reading the list (`+81 90-****-5678`); not enough to contact anyone. */
+  addressHint: string;
+  channel: Channel;
+  purposeClass: PurposeClass;
+  /** `api` (added by an operator or system), `sms_opt_out` (STOP reply), `line_unfollow`. */
+  reason: string;
+  /** Detail of where it came from: a provider error code, an API key id. */
+  source: string | null;
+  createdAt: number;
 }

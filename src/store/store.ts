@@ -1,6 +1,8 @@
 import type { AttemptStatus } from '../core/attempt-states.js';
 import type { Channel } from '../core/channels.js';
 import type { MessageStatus } from '../core/message-states.js';
+import type { PurposeClass } from '../core/purposes.js';
+import type { TemplateSource } from '../core/templates/template-content.js';
 import type {
   ApiKeyRecord,
   AttemptRecord,
@@ -10,6 +12,9 @@ import type {
   NewMessage,
   ReachabilityRecord,
   StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
 } from './records.js';
 
 export type AcceptResult =
@@ -137,6 +142,30 @@ export interface Store {
     intervalMs: number,
     burstMs: number,
   ): Promise<{ granted: number; retryAfterMs: number }>;
+
+  /** Stores a template with its first version (version 1). False, storing nothing, when the name is taken. */
+  createTemplate(template: TemplateRecord, first: TemplateVersionRecord): Promise<boolean>;
+  /**
+   * Stores the next version of a template, numbered one past its latest (concurrent additions get distinct
+   * numbers), and makes it the latest. Null when there is no such template.
+   */
+  addTemplateVersion(templateId: string, source: TemplateSource, at: number): Promise<TemplateVersionRecord | null>;
+  getTemplate(id: string): Promise<TemplateRecord | null>;
+  findTemplateByName(name: string): Promise<TemplateRecord | null>;
+  getTemplateVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null>;
+  /** Every version of a template, oldest first. */
+  listTemplateVersions(templateId: string): Promise<TemplateVersionRecord[]>;
+  /** Every template, by name. */
+  listTemplates(): Promise<TemplateRecord[]>;
+
+  /** Stores suppressions; one for an address, channel and class already there is kept as it was. Returns how many were new. */
+  addSuppressions(records: SuppressionRecord[]): Promise<number>;
+  /** Removes an address's suppressions on these channels and classes; returns how many there were. */
+  removeSuppressions(addressHmac: string, channels: Channel[], classes: PurposeClass[]): Promise<number>;
+  /** The suppressions of any of these addresses. */
+  findSuppressions(addressHmacs: string[]): Promise<SuppressionRecord[]>;
+  /** Suppressions newest first, below `beforeId` when given. */
+  listSuppressions(filter: { beforeId?: string; limit: number }): Promise<SuppressionRecord[]>;
 
   createApiKey(key: ApiKeyRecord): Promise<void>;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | null>;

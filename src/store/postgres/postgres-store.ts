@@ -2,8 +2,9 @@ import { Client, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
-import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { ApiKeyRecord, AttemptRecord, NewMessage, StoredReceipt } from '../records.js';
 import type { AcceptResult, Change, ClaimOptions, MessageFilter, SignalTopic, Store } from '../store.js';
+import { newlyAccepted } from '../newly-accepted.js';
 import { CallBatcher } from './call-batcher.js';
 import { changeSteps } from './change-steps.js';
 import { migrate } from './migrations.js';
@@ -294,26 +295,6 @@ export class PostgresStore implements Store {
     const result = await this.pool.query({ ...sql.revokeApiKey, values: [at, idOrPrefix] });
     return (result.rowCount ?? 0) > 0;
   }
-}
-
-/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
-function newlyAccepted(m: NewMessage): MessageRecord {
-  return {
-    ...m,
-    status: 'accepted',
-    stepIndex: 0,
-    accountIndex: 0,
-    stepTries: 0,
-    nextRunAt: m.createdAt,
-    leaseOwner: null,
-    leaseUntil: null,
-    deliveredVia: null,
-    deliveredAt: null,
-    finalReason: null,
-    lateDelivery: false,
-    version: 0,
-    updatedAt: m.createdAt,
-  };
 }
 
 /** Connects to PostgreSQL, creates the schema if needed and migrates it. */

@@ -4,8 +4,9 @@ import {
   messageStatusesBefore,
   type MessageStatus,
 } from '../../core/message-states.js';
-import type { ApiKeyRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { ApiKeyRecord, NewMessage, StoredReceipt } from '../records.js';
 import type { AcceptResult, Change } from '../store.js';
+import { newlyAccepted } from '../newly-accepted.js';
 import { bindable, toMessage, type Row } from './rows.js';
 import type { Statements } from './statements.js';
 
@@ -98,24 +99,4 @@ function applyChange(sql: Statements, change: Change, now: number): void {
   }
   for (const record of change.reachability ?? []) sql.upsertReachability.run(record);
   for (const seq of change.processedReceipts ?? []) sql.markReceiptProcessed.run(now, seq);
-}
-
-/** The record of a message just inserted, as the insert statement wrote it (saves reading it back). */
-function newlyAccepted(m: NewMessage): MessageRecord {
-  return {
-    ...m,
-    status: 'accepted',
-    stepIndex: 0,
-    accountIndex: 0,
-    stepTries: 0,
-    nextRunAt: m.createdAt,
-    leaseOwner: null,
-    leaseUntil: null,
-    deliveredVia: null,
-    deliveredAt: null,
-    finalReason: null,
-    lateDelivery: false,
-    version: 0,
-    updatedAt: m.createdAt,
-  };
 }

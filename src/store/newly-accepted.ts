@@ -1,0 +1,23 @@
+import type { MessageRecord, NewMessage } from './records.js';
+
+/**
+ * The record of a message just inserted, as every store writes it (saves reading it back). Built with
+ * Object.assign: an object spread with this many extra keys takes a slow path in V8 and showed in batch profiles.
+ */
+export function newlyAccepted(m: NewMessage): MessageRecord {
+  return Object.assign({}, m, {
+    status: 'accepted' as const,
+    stepIndex: 0,
+    accountIndex: 0,
+    stepTries: 0,
+    nextRunAt: m.createdAt,
+    leaseOwner: null,
+    leaseUntil: null,
+    deliveredVia: null,
+    deliveredAt: null,
+    finalReason: null,
+    lateDelivery: false,
+    version: 0,
+    updatedAt: m.createdAt,
+  });
+}
