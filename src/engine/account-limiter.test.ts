@@ -44,25 +44,34 @@ describe('AccountLimiter', () => {
     maxPerSecond(sends, 100);
   });
 
-  it('caps requests in flight and admits the next when one is released', async () => {
+  it('caps requests in flight and lets the next go when one is released', async () => {
     const limiter = new AccountLimiter(10_000, 2);
-    const a = await limiter.acquire('bulk');
-    await limiter.acquire('bulk');
+    const slots = await Promise.all([0, 1, 2].map(() => limiter.acquire('bulk')));
+    await slots[0]!.ready();
+    await slots[1]!.ready();
     let third = false;
-    const pending = limiter.acquire('bulk').then(() => (third = true));
+    const pending = slots[2]!.ready().then(() => (third = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(third).toBe(false);
-    a.release();
+    slots[0]!.release();
     await pending;
     expect(third).toBe(true);
   });
 
-  it('serves realtime waiters before bulk ones', async () => {
+  it('serves realtime requests before bulk ones', async () => {
     const limiter = new AccountLimiter(10_000, 1);
     const first = await limiter.acquire('bulk');
+    await first.ready();
     const order: string[] = [];
-    const bulk = limiter.acquire('bulk').then((s) => (order.push('bulk'), s.release()));
-    const realtime = limiter.acquire('realtime').then((s) => (order.push('realtime'), s.release()));
+    const go = (priority: 'realtime' | 'bulk') =>
+      limiter.acquire(priority).then(async (slot) => {
+        await slot.ready();
+        order.push(priority);
+        slot.release();
+      });
+    const bulk = go('bulk');
+    const realtime = go('realtime');
+    await new Promise((r) => setTimeout(r, 10));
     first.release();
     await Promise.all([bulk, realtime]);
     expect(order).toEqual(['realtime', 'bulk']);
@@ -70,10 +79,11 @@ describe('AccountLimiter', () => {
 
   it('rejects waiters when closed', async () => {
     const limiter = new AccountLimiter(10_000, 1);
-    await limiter.acquire('bulk');
-    const waiting = limiter.acquire('bulk');
+    await (await limiter.acquire('bulk')).ready();
+    const waiting = (await limiter.acquire('bulk')).ready();
     limiter.close();
     await expect(waiting).rejects.toBeInstanceOf(LimiterClosedError);
+    await expect(limiter.acquire('bulk')).rejects.toBeInstanceOf(LimiterClosedError);
   });
 });
 

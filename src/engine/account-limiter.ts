@@ -37,10 +37,11 @@ interface Waiter {
 }
 
 /**
- * Per-account admission in two stages. `acquire` admits at most `concurrency` requests at once, paced to spread
- * over each second, realtime before bulk. `Slot.ready` is the hard cap, taken at the moment of sending: at most
- * `ratePerSecond` requests in any one-second window (a sliding log of send times), and with several engines the
- * cluster-wide limit too.
+ * Per-account admission in two stages. `acquire` paces admissions to spread over each second, realtime before
+ * bulk; a message is then recorded as "sending". `Slot.ready`, at the moment of sending, holds the hard limits: at
+ * most `concurrency` requests in flight, at most `ratePerSecond` requests in any one-second window (a sliding log
+ * of send times), and with several engines the cluster-wide limit too. Pacing keeps the wait in `ready` short,
+ * which matters: a crash while waiting there leaves an attempt whose outcome reads as unknown.
  */
 export class AccountLimiter {
   private readonly window: Float64Array;
@@ -50,7 +51,10 @@ export class AccountLimiter {
   private inFlight = 0;
   private readonly queues: Record<Priority, Waiter[]> = { realtime: [], bulk: [] };
   private admitTimer: NodeJS.Timeout | null = null;
-  private readonly sending: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private readonly sending: Record<Priority, { resolve: () => void; reject: (error: Error) => void }[]> = {
+    realtime: [],
+    bulk: [],
+  };
   private sendTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private sharedTokens = 0;
@@ -89,14 +93,16 @@ export class AccountLimiter {
     for (const queue of Object.values(this.queues)) {
       for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
     }
-    for (const s of this.sending.splice(0)) s.reject(new LimiterClosedError());
+    for (const queue of Object.values(this.sending)) {
+      for (const w of queue.splice(0)) w.reject(new LimiterClosedError());
+    }
   }
 
   private admit(): void {
     if (this.admitTimer) return;
     for (;;) {
       const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
-      if (queue.length === 0 || this.inFlight >= this.concurrency) return;
+      if (queue.length === 0) return;
       const now = this.now();
       const pacedAt = this.nextPaced - CATCH_UP_MS;
       if (pacedAt > now) {
@@ -110,32 +116,44 @@ export class AccountLimiter {
         return;
       }
       this.nextPaced = Math.max(this.nextPaced, now - CATCH_UP_MS) + this.intervalMs;
-      this.inFlight += 1;
+      const priority: Priority = queue === this.queues.realtime ? 'realtime' : 'bulk';
+      let holding = false;
       let released = false;
       queue.shift()!.resolve({
-        ready: () => this.awaitSend(),
+        ready: () =>
+          this.awaitSend(priority).then(() => {
+            holding = true;
+          }),
         release: () => {
           if (released) return;
           released = true;
-          this.inFlight -= 1;
-          this.admit();
+          if (holding) {
+            this.inFlight -= 1;
+            this.drainSending();
+          }
         },
       });
     }
   }
 
-  private awaitSend(): Promise<void> {
+  private awaitSend(priority: Priority): Promise<void> {
     if (this.closed) return Promise.reject(new LimiterClosedError());
     return new Promise((resolve, reject) => {
-      this.sending.push({ resolve, reject });
+      this.sending[priority].push({ resolve, reject });
       this.drainSending();
     });
+  }
+
+  private get sendingCount(): number {
+    return this.sending.realtime.length + this.sending.bulk.length;
   }
 
   /** Lets queued sends go, oldest first, while the one-second window (and the shared limit) allow. */
   private drainSending(): void {
     if (this.sendTimer || this.asking) return;
-    while (this.sending.length > 0) {
+    for (;;) {
+      const queue = this.sending.realtime.length > 0 ? this.sending.realtime : this.sending.bulk;
+      if (queue.length === 0 || this.inFlight >= this.concurrency) return;
       const now = this.now();
       const freeAt = this.window[this.cursor]! + WINDOW_MS;
       if (freeAt > now) {
@@ -158,7 +176,8 @@ export class AccountLimiter {
       }
       this.window[this.cursor] = now;
       this.cursor = (this.cursor + 1) % this.window.length;
-      this.sending.shift()!.resolve();
+      this.inFlight += 1;
+      queue.shift()!.resolve();
     }
   }
 
@@ -171,7 +190,7 @@ export class AccountLimiter {
         this.drainSending();
       }, ms);
     };
-    this.shared!.take(Math.min(this.sending.length + this.inFlight, 64)).then(
+    this.shared!.take(Math.min(this.sendingCount, 64)).then(
       ({ granted, retryAfterMs }) => {
         this.asking = false;
         if (this.closed) return;

@@ -44,6 +44,7 @@ export function toChange(message: MessageRecord, d: Decision, o: ToChangeOptions
         }))
       : [],
   };
+  if (message.priority === 'realtime') change.urgent = true;
   if (Object.keys(patch).length > 0 || o.touchMessage) {
     change.message = { id: message.id, expectVersion: message.version, patch };
   }

@@ -82,6 +82,8 @@ export interface Change {
   reachability?: ReachabilityRecord[];
   /** Receipts this change has applied: marked processed with it. */
   processedReceipts?: number[];
+  /** A hint that the change is on a realtime message's path: commit it ahead of bulk work. Stores may ignore it. */
+  urgent?: boolean;
 }
 
 export interface Store {
@@ -149,7 +151,11 @@ export interface Store {
    * Stores the next version of a template, numbered one past its latest (concurrent additions get distinct
    * numbers), and makes it the latest. Null when there is no such template.
    */
-  addTemplateVersion(templateId: string, source: TemplateSource, at: number): Promise<TemplateVersionRecord | null>;
+  addTemplateVersion(
+    templateId: string,
+    source: TemplateSource,
+    at: number,
+  ): Promise<TemplateVersionRecord | null>;
   getTemplate(id: string): Promise<TemplateRecord | null>;
   findTemplateByName(name: string): Promise<TemplateRecord | null>;
   getTemplateVersion(templateId: string, version: number): Promise<TemplateVersionRecord | null>;

@@ -113,6 +113,46 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The recipient's time zone (send windows) and consent evidence (promotional SMS and e-mail).
+      ALTER TABLE messages ADD COLUMN time_zone TEXT;
+      ALTER TABLE messages ADD COLUMN opted_in_at INTEGER;
+
+      CREATE TABLE templates (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        description TEXT,
+        purpose TEXT,
+        latest_version INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- A version is never updated: messages record the version they were rendered from.
+      CREATE TABLE template_versions (
+        template_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (template_id, version)
+      );
+
+      -- Opt-outs by HMAC of the address, never the address itself.
+      CREATE TABLE suppressions (
+        id TEXT PRIMARY KEY,
+        address_hmac TEXT NOT NULL,
+        address_hint TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        purpose_class TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        source TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (address_hmac, channel, purpose_class)
+      );
+    `,
+  },
 ];
 
 /** Applies the migrations this database has not seen, each in its own transaction. */

@@ -8,7 +8,11 @@ import type {
   MessageRecord,
   ReachabilityRecord,
   StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
 } from '../records.js';
+import type { PurposeClass } from '../../core/purposes.js';
 
 /** Rows as SQLite returns them (snake_case, JSON as text, booleans as 0/1). */
 export type Row = Record<string, unknown>;
@@ -35,6 +39,8 @@ export function toMessage(row: Row): MessageRecord {
     campaignId: str(row.campaign_id),
     metadata: json(row.metadata),
     apiKeyId: str(row.api_key_id),
+    timeZone: str(row.time_zone),
+    optedInAt: num(row.opted_in_at),
     status: row.status as MessageStatus,
     stepIndex: Number(row.step_index),
     accountIndex: Number(row.account_index),
@@ -118,6 +124,40 @@ export function toApiKey(row: Row): ApiKeyRecord {
     prefix: row.prefix as string,
     createdAt: Number(row.created_at),
     revokedAt: num(row.revoked_at),
+  };
+}
+
+export function toTemplate(row: Row): TemplateRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    description: str(row.description),
+    purpose: str(row.purpose),
+    latestVersion: Number(row.latest_version),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toTemplateVersion(row: Row): TemplateVersionRecord {
+  return {
+    templateId: row.template_id as string,
+    version: Number(row.version),
+    source: json(row.source),
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toSuppression(row: Row): SuppressionRecord {
+  return {
+    id: row.id as string,
+    addressHmac: row.address_hmac as string,
+    addressHint: row.address_hint as string,
+    channel: row.channel as Channel,
+    purposeClass: row.purpose_class as PurposeClass,
+    reason: row.reason as string,
+    source: str(row.source),
+    createdAt: Number(row.created_at),
   };
 }
 

@@ -2,11 +2,33 @@ import type Database from 'better-sqlite3';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
-import type { ApiKeyRecord, AttemptRecord, MessageRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { PurposeClass } from '../../core/purposes.js';
+import type { TemplateSource } from '../../core/templates/template-content.js';
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  MessageRecord,
+  NewMessage,
+  StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
+} from '../records.js';
 import type { AcceptResult, Change, ClaimOptions, MessageFilter, Store } from '../store.js';
 import { migrate } from './migrations.js';
 import { openDatabase } from './open-database.js';
-import { toApiKey, toAttempt, toEvent, toMessage, toReachability, toReceipt, type Row } from './rows.js';
+import {
+  toApiKey,
+  toAttempt,
+  toEvent,
+  toMessage,
+  toReachability,
+  toReceipt,
+  toSuppression,
+  toTemplate,
+  toTemplateVersion,
+  type Row,
+} from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
 
@@ -65,7 +87,9 @@ export class SqliteStore implements Store {
   }
 
   acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
-    return this.writer.run({ op: 'accept', messages }) as Promise<AcceptResult[]>;
+    // A few realtime messages (an API call) go ahead of bulk writes; big batches queue like bulk work.
+    const urgent = messages.length <= 16 && messages.every((m) => m.priority === 'realtime');
+    return this.writer.run({ op: 'accept', messages, urgent }) as Promise<AcceptResult[]>;
   }
 
   async getMessage(id: string) {
@@ -115,7 +139,8 @@ export class SqliteStore implements Store {
   }
 
   commit(change: Change): Promise<boolean> {
-    return this.writer.run({ op: 'commit', change, now: this.clock.now() }) as Promise<boolean>;
+    const op = { op: 'commit', change, now: this.clock.now(), urgent: change.urgent === true } as const;
+    return this.writer.run(op) as Promise<boolean>;
   }
 
   insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
@@ -139,6 +164,65 @@ export class SqliteStore implements Store {
   async getReachability(phoneHmac: string, channel: Channel) {
     const row = this.sql.reachability.get(phoneHmac, channel) as Row | undefined;
     return row ? toReachability(row) : null;
+  }
+
+  createTemplate(template: TemplateRecord, first: TemplateVersionRecord): Promise<boolean> {
+    return this.writer.run({ op: 'createTemplate', template, first }) as Promise<boolean>;
+  }
+
+  addTemplateVersion(templateId: string, source: TemplateSource, at: number) {
+    return this.writer.run({
+      op: 'addTemplateVersion',
+      templateId,
+      source,
+      at,
+    }) as Promise<TemplateVersionRecord | null>;
+  }
+
+  async getTemplate(id: string) {
+    const row = this.sql.templateById.get(id) as Row | undefined;
+    return row ? toTemplate(row) : null;
+  }
+
+  async findTemplateByName(name: string) {
+    const row = this.sql.templateByName.get(name) as Row | undefined;
+    return row ? toTemplate(row) : null;
+  }
+
+  async getTemplateVersion(templateId: string, version: number) {
+    const row = this.sql.templateVersion.get(templateId, version) as Row | undefined;
+    return row ? toTemplateVersion(row) : null;
+  }
+
+  async listTemplateVersions(templateId: string) {
+    return (this.sql.templateVersions.all(templateId) as Row[]).map(toTemplateVersion);
+  }
+
+  async listTemplates() {
+    return (this.sql.templates.all() as Row[]).map(toTemplate);
+  }
+
+  addSuppressions(records: SuppressionRecord[]): Promise<number> {
+    if (records.length === 0) return Promise.resolve(0);
+    return this.writer.run({ op: 'addSuppressions', records }) as Promise<number>;
+  }
+
+  removeSuppressions(addressHmac: string, channels: Channel[], classes: PurposeClass[]): Promise<number> {
+    return this.writer.run({ op: 'removeSuppressions', addressHmac, channels, classes }) as Promise<number>;
+  }
+
+  async findSuppressions(addressHmacs: string[]) {
+    const rows: Row[] = [];
+    for (const hmac of new Set(addressHmacs)) rows.push(...(this.sql.suppressionsOf.all(hmac) as Row[]));
+    return rows.map(toSuppression);
+  }
+
+  async listSuppressions(filter: { beforeId?: string; limit: number }) {
+    const rows =
+      filter.beforeId === undefined
+        ? this.sql.suppressions.all(filter.limit)
+        : this.sql.suppressionsBefore.all(filter.beforeId, filter.limit);
+    return (rows as Row[]).map(toSuppression);
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {

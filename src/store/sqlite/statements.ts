@@ -27,10 +27,10 @@ export function prepareStatements(db: Database) {
     insertMessage: db.prepare(`
       INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
         route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-        status, next_run_at, created_at, updated_at)
+        time_zone, opted_in_at, status, next_run_at, created_at, updated_at)
       VALUES (@id, @idempotencyKey, @requestHash, @phone, @phoneHmac, @lineUserId, @email, @purpose,
         @routeName, @routeSteps, @content, @priority, @sendAt, @expiresAt, @campaignId, @metadata, @apiKeyId,
-        'accepted', @createdAt, @createdAt, @createdAt)
+        @timeZone, @optedInAt, 'accepted', @createdAt, @createdAt, @createdAt)
       ON CONFLICT (idempotency_key) DO NOTHING`),
     messageById: db.prepare(`SELECT * FROM messages WHERE id = ?`),
     messageByKey: db.prepare(`SELECT * FROM messages WHERE idempotency_key = ?`),
@@ -106,6 +106,34 @@ export function prepareStatements(db: Database) {
       INSERT INTO reachability (phone_hmac, channel, outcome, code, at) VALUES (@phoneHmac, @channel, @outcome, @code, @at)
       ON CONFLICT (phone_hmac, channel) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, at = excluded.at
       WHERE excluded.at >= reachability.at`),
+
+    insertTemplate: db.prepare(`
+      INSERT INTO templates (id, name, description, purpose, latest_version, created_at, updated_at)
+      VALUES (@id, @name, @description, @purpose, @latestVersion, @createdAt, @updatedAt)
+      ON CONFLICT (name) DO NOTHING`),
+    insertTemplateVersion: db.prepare(`
+      INSERT INTO template_versions (template_id, version, source, created_at)
+      VALUES (@templateId, @version, @source, @createdAt)`),
+    /** Takes the next version number of a template: the row update serializes concurrent additions. */
+    nextTemplateVersion: db.prepare(`
+      UPDATE templates SET latest_version = latest_version + 1, updated_at = @at WHERE id = @id
+      RETURNING latest_version`),
+    templateById: db.prepare(`SELECT * FROM templates WHERE id = ?`),
+    templateByName: db.prepare(`SELECT * FROM templates WHERE name = ?`),
+    templates: db.prepare(`SELECT * FROM templates ORDER BY name`),
+    templateVersion: db.prepare(`SELECT * FROM template_versions WHERE template_id = ? AND version = ?`),
+    templateVersions: db.prepare(`SELECT * FROM template_versions WHERE template_id = ? ORDER BY version`),
+
+    insertSuppression: db.prepare(`
+      INSERT INTO suppressions (id, address_hmac, address_hint, channel, purpose_class, reason, source, created_at)
+      VALUES (@id, @addressHmac, @addressHint, @channel, @purposeClass, @reason, @source, @createdAt)
+      ON CONFLICT (address_hmac, channel, purpose_class) DO NOTHING`),
+    deleteSuppression: db.prepare(
+      `DELETE FROM suppressions WHERE address_hmac = ? AND channel = ? AND purpose_class = ?`,
+    ),
+    suppressionsOf: db.prepare(`SELECT * FROM suppressions WHERE address_hmac = ? ORDER BY id`),
+    suppressions: db.prepare(`SELECT * FROM suppressions ORDER BY id DESC LIMIT ?`),
+    suppressionsBefore: db.prepare(`SELECT * FROM suppressions WHERE id < ? ORDER BY id DESC LIMIT ?`),
 
     insertApiKey: db.prepare(`INSERT INTO api_keys (id, name, hash, prefix, created_at, revoked_at)
                               VALUES (@id, @name, @hash, @prefix, @createdAt, @revokedAt)`),

@@ -4,20 +4,38 @@ import {
   messageStatusesBefore,
   type MessageStatus,
 } from '../../core/message-states.js';
-import type { ApiKeyRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { Channel } from '../../core/channels.js';
+import type { PurposeClass } from '../../core/purposes.js';
+import type { TemplateSource } from '../../core/templates/template-content.js';
+import type {
+  ApiKeyRecord,
+  NewMessage,
+  StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
+} from '../records.js';
 import type { AcceptResult, Change } from '../store.js';
 import { newlyAccepted } from '../newly-accepted.js';
 import { bindable, toMessage, type Row } from './rows.js';
 import type { Statements } from './statements.js';
 
 /** Every write of the SQLite store, as plain data: it can cross to the writer thread. */
-export type WriteOp =
+export type WriteOp = (
   | { op: 'accept'; messages: NewMessage[] }
   | { op: 'claim'; owner: string; now: number; leaseMs: number; limit: number; realtimeOnly: boolean }
   | { op: 'commit'; change: Change; now: number }
   | { op: 'insertReceipts'; receipts: Omit<StoredReceipt, 'seq'>[] }
+  | { op: 'createTemplate'; template: TemplateRecord; first: TemplateVersionRecord }
+  | { op: 'addTemplateVersion'; templateId: string; source: TemplateSource; at: number }
+  | { op: 'addSuppressions'; records: SuppressionRecord[] }
+  | { op: 'removeSuppressions'; addressHmac: string; channels: Channel[]; classes: PurposeClass[] }
   | { op: 'createApiKey'; key: ApiKeyRecord }
-  | { op: 'revokeApiKey'; idOrPrefix: string; at: number };
+  | { op: 'revokeApiKey'; idOrPrefix: string; at: number }
+) & {
+  /** On a realtime message's path: committed ahead of bulk work. */
+  urgent?: boolean;
+};
 
 /** A guard of a change did not match: the change's savepoint is rolled back and the commit reports false. */
 export class GuardMissed extends Error {}
@@ -46,6 +64,38 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
       for (const receipt of w.receipts) inserted += sql.insertReceipt.run(receipt).changes;
       return inserted;
     }
+    case 'createTemplate': {
+      if (sql.insertTemplate.run(w.template).changes === 0) return false;
+      sql.insertTemplateVersion.run({ ...w.first, source: JSON.stringify(w.first.source) });
+      return true;
+    }
+    case 'addTemplateVersion': {
+      const next = sql.nextTemplateVersion.get({ id: w.templateId, at: w.at }) as
+        { latest_version: number } | undefined;
+      if (!next) return null;
+      const version: TemplateVersionRecord = {
+        templateId: w.templateId,
+        version: next.latest_version,
+        source: w.source,
+        createdAt: w.at,
+      };
+      sql.insertTemplateVersion.run({ ...version, source: JSON.stringify(w.source) });
+      return version;
+    }
+    case 'addSuppressions': {
+      let added = 0;
+      for (const record of w.records) added += sql.insertSuppression.run(record).changes;
+      return added;
+    }
+    case 'removeSuppressions': {
+      let removed = 0;
+      for (const channel of w.channels) {
+        for (const purposeClass of w.classes) {
+          removed += sql.deleteSuppression.run(w.addressHmac, channel, purposeClass).changes;
+        }
+      }
+      return removed;
+    }
     case 'createApiKey':
       sql.insertApiKey.run(w.key);
       return undefined;
@@ -62,6 +112,8 @@ function acceptOne(sql: Statements, m: NewMessage): AcceptResult {
     content: JSON.stringify(m.content),
     priority: m.priority === 'realtime' ? 0 : 1,
     metadata: m.metadata == null ? null : JSON.stringify(m.metadata),
+    timeZone: m.timeZone ?? null,
+    optedInAt: m.optedInAt ?? null,
   });
   if (inserted.changes === 1) return { result: 'created', message: newlyAccepted(m) };
   const message = toMessage(sql.messageByKey.get(m.idempotencyKey) as Row);

@@ -4,16 +4,33 @@ import { openDatabase } from './open-database.js';
 import { prepareStatements } from './statements.js';
 import type { WriteOp } from './write-ops.js';
 
-/** The SQLite store's writer thread: batches that arrive while a commit runs are committed together next. */
+/**
+ * The SQLite store's writer thread: writes that arrive while a commit runs are committed together next. One
+ * transaction takes every urgent write (a realtime message's path) and at most MAX_BATCH others, so a realtime
+ * message never waits behind more than one bounded slice of bulk work.
+ */
+const MAX_BATCH = 384;
 const db = openDatabase((workerData as { file: string }).file);
 const execute = batchExecutor(db, prepareStatements(db));
+let urgent: { id: number; op: WriteOp }[] = [];
 let queue: { id: number; op: WriteOp }[] = [];
 let scheduled = false;
 
+function schedule(): void {
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(flush);
+  }
+}
+
 function flush(): void {
   scheduled = false;
-  const batch = queue;
-  queue = [];
+  const room = Math.max(0, MAX_BATCH - urgent.length);
+  const batch = urgent.concat(queue.length <= room ? queue : queue.slice(0, room));
+  queue = queue.length <= room ? [] : queue.slice(room);
+  urgent = [];
+  // The rest waits for the next turn, after newly arrived writes have been read.
+  if (queue.length > 0) schedule();
   if (batch.length === 0) return;
   let results: WriteResult[];
   try {
@@ -27,14 +44,11 @@ function flush(): void {
 
 parentPort!.on('message', (message: { id: number; op: WriteOp }[] | 'close') => {
   if (message === 'close') {
-    flush();
+    while (urgent.length > 0 || queue.length > 0) flush();
     db.close();
     parentPort!.close();
     return;
   }
-  queue.push(...message);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flush);
-  }
+  for (const item of message) (item.op.urgent ? urgent : queue).push(item);
+  schedule();
 });
