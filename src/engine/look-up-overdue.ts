@@ -1,12 +1,18 @@
 import { applyReceipt } from '../core/apply-receipt.js';
 import type { AttemptRecord, MessageRecord } from '../store/records.js';
 import type { EngineContext } from './engine-context.js';
+import { textFor } from './request-for.js';
 import { toChange } from './to-change.js';
 
 /**
  * Before an attempt waiting for a receipt is given up as unconfirmed, asks its provider (where it can say) what
- * became of the message: a status callback sent while this server was down is not redelivered by every provider.
- * Applies what it learns exactly like a receipt. Returns true when something was written (the caller re-reads).
+ * became of the message:
+ * - with a provider message id: its status now (a status callback sent while this server was down is not
+ *   redelivered by every provider), applied exactly like a receipt;
+ * - without one (the request timed out, or the process died mid-request): whether the provider took it at all.
+ *   Taken: the id is recorded and its status looked up next. Not taken: the attempt failed without sending, and
+ *   the route tries again — a resend only once the provider has said it never got the first.
+ * Returns true when something was written (the caller re-reads).
  */
 export async function lookUpOverdueReceipts(
   ctx: EngineContext,
@@ -14,46 +20,70 @@ export async function lookUpOverdueReceipts(
   attempts: AttemptRecord[],
 ): Promise<boolean> {
   const now = ctx.clock.now();
-  const overdue = attempts.filter(
-    (a) =>
-      a.stepIndex === message.stepIndex &&
-      (a.status === 'accepted' || a.status === 'unknown') &&
-      a.providerMessageId !== null &&
-      a.receiptDeadline !== null &&
-      (a.createdAt < ctx.receiptGrace.startedAt
-        ? Math.max(a.receiptDeadline, ctx.receiptGrace.until)
-        : a.receiptDeadline) <= now,
-  );
-  let wrote = false;
-  for (const attempt of overdue) {
+  for (const attempt of attempts) {
+    if (!isOverdue(ctx, message, attempt, now)) continue;
     const client = ctx.accounts.get(attempt.account)?.client;
-    if (!client?.fetchStatus) continue;
-    const fetched = await client.fetchStatus(attempt.providerMessageId!);
-    if (!fetched || fetched.status === 'sent') continue;
-    const decision = applyReceipt(
-      message,
-      attempt,
-      {
+    if (attempt.providerMessageId !== null && client?.fetchStatus) {
+      const fetched = await client.fetchStatus(attempt.providerMessageId);
+      if (!fetched || fetched.status === 'sent') continue;
+      const receipt = {
         status: fetched.status,
         errorCode: fetched.errorCode ?? null,
         units: fetched.units ?? null,
         occurredAt: now,
-      },
-      now,
-    );
-    decision.events.push({
-      type: 'status_looked_up',
-      attemptId: attempt.id,
-      data: { status: fetched.status },
-    });
-    const change = toChange(message, decision, {
-      now,
-      unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
-      accountOf: () => attempt.account,
-      touchMessage: true,
-    });
-    if (await ctx.store.commit(change)) wrote = true;
-    return wrote;
+      };
+      const decision = applyReceipt(message, attempt, receipt, now);
+      decision.events.push({
+        type: 'status_looked_up',
+        attemptId: attempt.id,
+        data: { status: fetched.status },
+      });
+      const change = toChange(message, decision, {
+        now,
+        unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
+        accountOf: () => attempt.account,
+        touchMessage: true,
+      });
+      return ctx.store.commit(change);
+    }
+    if (
+      attempt.providerMessageId === null &&
+      attempt.status === 'unknown' &&
+      client?.findSent &&
+      message.phone
+    ) {
+      const found = await client.findSent({
+        phone: message.phone,
+        text: textFor(message, attempt.channel).text,
+        since: attempt.createdAt,
+      });
+      if (!found) continue;
+      const event = { messageId: message.id, attemptId: attempt.id, at: now };
+      if (found.found) {
+        return ctx.store.commit({
+          message: { id: message.id, expectVersion: message.version, patch: {} },
+          attempts: [{ id: attempt.id, patch: { providerMessageId: found.providerMessageId } }],
+          events: [
+            { ...event, type: 'found_at_provider', data: { providerMessageId: found.providerMessageId } },
+          ],
+        });
+      }
+      return ctx.store.commit({
+        message: { id: message.id, expectVersion: message.version, patch: {} },
+        attempts: [
+          { id: attempt.id, to: 'failed', patch: { errorClass: 'not_sent', errorCode: 'not_at_provider' } },
+        ],
+        events: [{ ...event, type: 'not_at_provider', data: null }],
+      });
+    }
   }
-  return wrote;
+  return false;
+}
+
+/** Waiting for a receipt on the message's current step, past its deadline (and past the grace after a restart). */
+function isOverdue(ctx: EngineContext, message: MessageRecord, a: AttemptRecord, now: number): boolean {
+  if (a.stepIndex !== message.stepIndex || (a.status !== 'accepted' && a.status !== 'unknown')) return false;
+  if (a.receiptDeadline === null) return false;
+  const graced = a.createdAt < ctx.receiptGrace.startedAt;
+  return (graced ? Math.max(a.receiptDeadline, ctx.receiptGrace.until) : a.receiptDeadline) <= now;
 }

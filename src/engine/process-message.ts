@@ -4,12 +4,12 @@ import { isKnownUnreachable } from '../core/reachability.js';
 import { decide } from '../core/route-policy.js';
 import { isFinalMessageStatus } from '../core/message-states.js';
 import type { SendOutcome } from '../core/outcome.js';
-import type { SendRequest } from '../providers/provider.js';
 import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/records.js';
 import type { Channel } from '../core/channels.js';
 import { LimiterClosedError, type Slot } from './account-limiter.js';
 import type { EngineContext } from './engine-context.js';
 import { lookUpOverdueReceipts } from './look-up-overdue.js';
+import { requestFor } from './request-for.js';
 import { afterChange, toChange } from './to-change.js';
 
 /** Rounds of re-reading after lost compare-and-set races before leaving the message to its lease. */
@@ -229,26 +229,6 @@ function newAttempt(
     createdAt: now,
     updatedAt: now,
     receiptDeadline: null,
-  };
-}
-
-function requestFor(
-  ctx: EngineContext,
-  m: MessageRecord,
-  attempt: AttemptRecord,
-  provider: string,
-): SendRequest {
-  const content = m.content.channels?.[attempt.channel];
-  return {
-    attemptId: attempt.id,
-    messageId: m.id,
-    channel: attempt.channel,
-    phone: m.phone,
-    lineUserId: m.lineUserId,
-    email: m.email,
-    text: content?.text ?? m.content.text ?? '',
-    ...(content?.subject ? { subject: content.subject } : {}),
-    callbackUrl: `${ctx.config.publicUrl}/webhooks/${provider}/${attempt.account}`,
   };
 }
 

@@ -29,8 +29,15 @@ export interface ProviderClient {
    * receiver was down and the provider does not redeliver). Null when the provider cannot say. Optional.
    */
   fetchStatus?(providerMessageId: string): Promise<FetchedStatus | null>;
+  /**
+   * For a request whose outcome is unknown and which got no provider message id (timeout, crash mid-request):
+   * asks the provider whether it took a message like it. `null` when the provider cannot say. Optional.
+   */
+  findSent?(request: { phone: string; text: string; since: number }): Promise<FoundSent | null>;
   close(): Promise<void>;
 }
+
+export type FoundSent = { found: true; providerMessageId: string } | { found: false };
 
 export interface FetchedStatus {
   status: ReceiptStatus;

@@ -1,7 +1,14 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
 import { classifyNetworkError, retryAfterMs } from '../http-errors.js';
-import type { AccountBase, ClientDeps, FetchedStatus, ProviderClient, SendRequest } from '../provider.js';
+import type {
+  AccountBase,
+  ClientDeps,
+  FetchedStatus,
+  FoundSent,
+  ProviderClient,
+  SendRequest,
+} from '../provider.js';
 import { classifyTwilioAnswer, parseTwilioError } from './errors.js';
 import { TWILIO_STATUS } from './receipts.js';
 
@@ -108,9 +115,48 @@ export function createTwilioClient(account: TwilioAccount, deps: ClientDeps = {}
     }
   }
 
+  /**
+   * List Messages (`GET …/Messages.json?To=…&DateSent>=…`): a message to the number with the same body, created at
+   * or after `since`, is the one the unknown request made. Twilio dates have whole seconds, hence the margin.
+   */
+  async function findSent(request: {
+    phone: string;
+    text: string;
+    since: number;
+  }): Promise<FoundSent | null> {
+    const day = new Date(request.since).toISOString().slice(0, 10);
+    const query = `?To=${encodeURIComponent(request.phone)}&${encodeURIComponent('DateSent>')}=${day}&PageSize=100`;
+    try {
+      const response = await dispatcher.request({
+        origin,
+        path: `${path}${query}`,
+        method: 'GET',
+        headers: [headers[0]!, headers[1]!, 'accept', 'application/json'],
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) return null;
+      const page = JSON.parse(text) as {
+        messages?: { sid?: string; body?: string; date_created?: string }[];
+      };
+      if (!Array.isArray(page.messages)) return null;
+      const match = page.messages.find(
+        (m) =>
+          m.body === request.text &&
+          typeof m.sid === 'string' &&
+          Date.parse(m.date_created ?? '') >= Math.floor(request.since / 1000) * 1000 - 1000,
+      );
+      return match ? { found: true, providerMessageId: match.sid! } : { found: false };
+    } catch {
+      return null;
+    }
+  }
+
   return {
     send,
     fetchStatus,
+    findSent,
     async close() {
       // A dispatcher handed in belongs to the caller.
       if (ownPool) await dispatcher.close();
