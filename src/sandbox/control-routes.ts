@@ -1,10 +1,18 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import type { FaultBoard } from './fault-board.js';
+import { faultRoutes } from './fault-routes.js';
+import type { LatencyTable } from './latency.js';
+import { latencyRoutes } from './latency-routes.js';
 import { e164Schema, numberSettingsUpdateSchema, type NumberSettings } from './number-settings.js';
+import { populationRoutes, type PopulationControl } from './population-routes.js';
+import { describe, problem } from './problem.js';
 import type { LedgerItem } from './store.js';
 
 /** What the control API works on: the running sandbox. */
-export interface SandboxControl {
+export interface SandboxControl extends PopulationControl {
+  faults: FaultBoard;
+  latency: LatencyTable;
   setNumber(e164: string, settings: Partial<NumberSettings>): NumberSettings;
   getNumber(e164: string): NumberSettings;
   listNumbers(): { number: string; settings: NumberSettings }[];
@@ -19,20 +27,6 @@ export interface SandboxControl {
     botUserId: string;
   };
   configureTwilioAccount(a: { accountSid: string; authToken: string }): void;
-}
-
-const STATUS_TITLES: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found' };
-
-/** RFC 9457 problem details with todoke's stable `code`. */
-function problem(reply: FastifyReply, status: number, code: string, detail: string): FastifyReply {
-  const body = { type: 'about:blank', title: STATUS_TITLES[status] ?? 'Error', status, detail, code };
-  return reply.code(status).type('application/problem+json').send(JSON.stringify(body));
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ');
 }
 
 const numberParams = z.object({ e164: e164Schema });
@@ -56,7 +50,8 @@ const twilioAccountBody = z.strictObject({
 
 /**
  * The sandbox's control API under /__sandbox/: per-number behaviour, the ledger of what each number received,
- * and (for a standalone sandbox) the LINE channels and Twilio accounts it accepts. Inputs are checked here with
+ * (for a standalone sandbox) the LINE channels and Twilio accounts it accepts, and what operators rehearse
+ * failures with: faults, a population of numbers, latency. Inputs are checked here with
  * zod, so the plugin works on any Fastify instance whatever its type provider.
  */
 export function controlRoutes(sandbox: SandboxControl): FastifyPluginAsync {
@@ -101,5 +96,9 @@ export function controlRoutes(sandbox: SandboxControl): FastifyPluginAsync {
       sandbox.configureTwilioAccount(body.data);
       return { accountSid: body.data.accountSid };
     });
+
+    await app.register(faultRoutes(sandbox.faults));
+    await app.register(populationRoutes(sandbox));
+    await app.register(latencyRoutes(sandbox.latency));
   };
 }

@@ -5,3 +5,6 @@ export type { LedgerItem } from './store.js';
 export type { LineBehaviour, NumberSettings, SmsBehaviour } from './number-settings.js';
 export { linePhoneHash, lineSignature, twilioSignature } from './signatures.js';
 export { countSegments, type SegmentCount } from './twilio-segments.js';
+export type { ActiveFault, FaultKind, FaultProvider, FaultSpec } from './fault-spec.js';
+export type { Population, PopulationSpec } from './population.js';
+export type { Latency, LatencyRange, LatencyUpdate } from './latency.js';

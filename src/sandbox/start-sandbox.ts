@@ -1,9 +1,15 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { controlRoutes, type SandboxControl } from './control-routes.js';
+import { FaultBoard } from './fault-board.js';
+import { faultSpecSchema, type ActiveFault, type FaultSpec } from './fault-spec.js';
+import { LatencyTable, latencyUpdateSchema, type Latency, type LatencyUpdate } from './latency.js';
 import { buildLineEmulator } from './line-emulator.js';
 import { lineWebhookRenderer } from './line-webhook.js';
 import { NumberBook } from './number-book.js';
 import { E164_PATTERN, type NumberSettings } from './number-settings.js';
+import { populationSchema, toPopulation, type Population, type PopulationSpec } from './population.js';
+import { ReceiptFaults } from './receipt-faults.js';
+import { withRequestLog } from './request-log.js';
 import { linePhoneHash } from './signatures.js';
 import { SandboxStore, type LedgerItem, type LineChannel, type TwilioAccount } from './store.js';
 import { twilioCallbackRenderer } from './twilio-callback.js';
@@ -38,6 +44,14 @@ export interface Sandbox {
   setNumber(e164: string, settings: Partial<NumberSettings>): NumberSettings;
   /** What reached `to` (E.164), or every number, oldest first. */
   ledger(to?: string): LedgerItem[];
+  /** Adds a fault, as POST /__sandbox/faults does; throws a ZodError on a bad spec. */
+  addFault(spec: FaultSpec): ActiveFault;
+  /** Ends every fault. */
+  clearFaults(): void;
+  /** Sets the population numbers nobody configured are drawn from (null: the defaults); persisted. */
+  setPopulation(spec: PopulationSpec | null): Population;
+  /** Sets how long the emulators take to answer, as PUT /__sandbox/latency does. */
+  setLatency(update: LatencyUpdate): Latency;
   /** Registers the /__sandbox/* control routes on a Fastify instance. */
   controlPlugin: FastifyPluginAsync;
   /** Stops servers and timers; pending webhooks stay stored for the next start. */
@@ -68,12 +82,20 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     line: lineWebhookRenderer(channels),
     twilio: twilioCallbackRenderer(accounts),
   });
-  const line = buildLineEmulator({ channels, numbers, sender });
+  const faults = new FaultBoard();
+  const receipts = new ReceiptFaults(faults);
+  const latency = new LatencyTable();
+  const line = buildLineEmulator({ channels, numbers, sender, faults, receipts, latency });
   const twilio = buildTwilioEmulator({
     accounts,
     numbers,
     sender,
     findMessage: (sid) => store.twilioMessage(sid),
+    messagesTo: (accountSid, to, from, until, limit) =>
+      store.twilioMessagesTo(accountSid, to, from, until, limit),
+    faults,
+    receipts,
+    latency,
   });
   try {
     await line.listen({ host, port: options.linePort ?? 0 });
@@ -91,6 +113,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       return numbers.set(e164, settings);
     },
     getNumber: (e164) => numbers.get(e164),
+    faults,
+    latency,
+    getPopulation: () => numbers.getPopulation(),
+    setPopulation: (population) => numbers.setPopulation(population),
     listNumbers: () => numbers.list(),
     ledgerItems: (to, limit) =>
       to === undefined ? store.ledgerAll(limit) : store.ledgerFor(to, linePhoneHash(to)),
@@ -116,7 +142,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     configureTwilioAccount: (a) => control.configureTwilioAccount(a),
     setNumber: (e164, settings) => control.setNumber(e164, settings),
     ledger: (to) => control.ledgerItems(to, -1),
-    controlPlugin: controlRoutes(control),
+    addFault: (spec) => faults.add(faultSpecSchema.parse(spec)),
+    clearFaults: () => faults.clear(),
+    setPopulation: (spec) =>
+      numbers.setPopulation(spec === null ? null : toPopulation(populationSchema.parse(spec))),
+    setLatency: (update) => latency.set(latencyUpdateSchema.parse(update)),
+    controlPlugin: withRequestLog({ line, twilio }, controlRoutes(control)),
     close() {
       closing ??= (async () => {
         await Promise.allSettled([line.close(), twilio.close()]);

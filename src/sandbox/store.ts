@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoredNumberSettings, LineBehaviour, SmsBehaviour } from './number-settings.js';
 import type { TwilioMessageRecord } from './twilio-message.js';
+import { settingsTable, type SettingsTable } from './settings-table.js';
 import { twilioMessageTable, type TwilioMessageTable } from './twilio-message-table.js';
 
 /** One message as it reached a person. */
@@ -104,6 +105,8 @@ function toLedgerItem(row: LedgerRow, to?: string): LedgerItem {
 export class SandboxStore {
   private readonly db: Database.Database;
   private readonly twilioMessages: TwilioMessageTable;
+  /** Sandbox-wide settings kept across restarts. */
+  readonly settings: SettingsTable;
   private readonly sql;
   private readonly insertTx: (
     jobs: readonly NewOutboxRow[],
@@ -168,6 +171,7 @@ export class SandboxStore {
     };
     const sql = this.sql;
     this.twilioMessages = twilioMessageTable(db);
+    this.settings = settingsTable(db);
     const twilio = this.twilioMessages;
     this.insertTx = db.transaction(
       (jobs: readonly NewOutboxRow[], twilioMessages: readonly TwilioMessageRecord[]) => {
@@ -262,6 +266,16 @@ export class SandboxStore {
   /** An accepted Twilio message by its SID. */
   twilioMessage(sid: string): TwilioMessageRecord | undefined {
     return this.twilioMessages.get(sid);
+  }
+
+  twilioMessagesTo(
+    accountSid: string,
+    to: string,
+    from: number,
+    until: number,
+    limit: number,
+  ): TwilioMessageRecord[] {
+    return this.twilioMessages.listTo(accountSid, to, from, until, limit);
   }
 
   loadOutbox(): OutboxRow[] {

@@ -1,6 +1,7 @@
 import { Agent, request } from 'undici';
 import { DueQueue } from './due-queue.js';
-import type { NewOutboxRow, OutboxKind, OutboxRow, Reschedule, SandboxStore } from './store.js';
+import { isHeldBack, type MarkedJob, type ReceiptFaultMark } from './receipt-faults.js';
+import type { OutboxKind, OutboxRow, Reschedule, SandboxStore } from './store.js';
 import type { TwilioMessageRecord } from './twilio-message.js';
 
 export interface OutgoingRequest {
@@ -34,14 +35,20 @@ const MAX_JOBS_PER_TURN = 2000;
 /** setTimeout cannot wait longer than this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A job in the due queue, with what receipt faults do to it (if any). */
+type QueuedJob = OutboxRow & { fault?: ReceiptFaultMark };
+
 /**
  * A durable outbox of webhooks and status callbacks. Every job is in SQLite from the moment it is enqueued until
  * the receiver answered 2xx (or it was given up), and in an in-memory due queue so firing needs no query.
  * When a job first comes due its ledger entry is written: that is the moment the message reaches the person.
  * A receiver that is down or answers non-2xx gets the job again later with exponential backoff.
+ * Jobs marked by receipt faults are held back, delayed or sent twice when they first come due.
  */
 export class WebhookSender {
-  private readonly queue = new DueQueue<OutboxRow>();
+  private readonly queue = new DueQueue<QueuedJob>();
+  /** Backstops of webhooks held back by reorder_receipts. */
+  private readonly holdTimers = new Set<NodeJS.Timeout>();
   private readonly agent: Agent;
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
@@ -55,7 +62,7 @@ export class WebhookSender {
   private retry: Reschedule[] = [];
   private flushScheduled = false;
   private inserts: {
-    jobs: readonly NewOutboxRow[];
+    jobs: readonly MarkedJob[];
     twilioMessage: TwilioMessageRecord | undefined;
     resolve: () => void;
     reject: (error: unknown) => void;
@@ -93,7 +100,7 @@ export class WebhookSender {
    * A Twilio message given here is committed with its jobs, so Fetch Message finds whatever was answered 201.
    * Jobs enqueued during one turn of the event loop share one transaction (group commit).
    */
-  enqueue(jobs: readonly NewOutboxRow[], twilioMessage?: TwilioMessageRecord): Promise<void> {
+  enqueue(jobs: readonly MarkedJob[], twilioMessage?: TwilioMessageRecord): Promise<void> {
     return new Promise((resolve, reject) => {
       this.inserts.push({ jobs, twilioMessage, resolve, reject });
       if (!this.insertScheduled) {
@@ -107,7 +114,7 @@ export class WebhookSender {
     this.insertScheduled = false;
     const batch = this.inserts;
     this.inserts = [];
-    const all = batch.flatMap((b) => b.jobs);
+    const all: MarkedJob[] = batch.flatMap((b) => b.jobs);
     const messages: TwilioMessageRecord[] = [];
     for (const b of batch) if (b.twilioMessage !== undefined) messages.push(b.twilioMessage);
     let ids: number[];
@@ -130,6 +137,8 @@ export class WebhookSender {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    for (const timer of this.holdTimers) clearTimeout(timer);
+    this.holdTimers.clear();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref());
     await Promise.race([Promise.all(this.settled), grace]);
     this.flush();
@@ -154,12 +163,20 @@ export class WebhookSender {
     this.armedAt = Infinity;
     if (this.closed) return;
     const now = Date.now();
-    const open = new Map<string, OutboxRow[]>();
-    const batches: OutboxRow[][] = [];
-    const fired: OutboxRow[] = [];
+    const open = new Map<string, QueuedJob[]>();
+    const batches: QueuedJob[][] = [];
+    const fired: QueuedJob[] = [];
+    const heldBack: QueuedJob[] = [];
     while (fired.length < MAX_JOBS_PER_TURN) {
       const next = this.queue.peek();
       if (next === undefined || next.dueAt > now) break;
+      if (next.fault !== undefined && isHeldBack(next.fault)) {
+        // Its person got the message now (the ledger says so below); only the webhook waits.
+        this.queue.pop();
+        fired.push(next);
+        heldBack.push(next);
+        continue;
+      }
       const key = `${next.kind}\u0000${next.account}`;
       let group = open.get(key);
       if (group === undefined || group.length >= this.renderers[next.kind].batchSize) {
@@ -176,41 +193,101 @@ export class WebhookSender {
       this.store.recordDeliveries(fired);
       for (const job of fired) job.ledger = null;
     }
+    for (const job of heldBack) this.holdBack(job);
     for (const jobs of batches) this.send(jobs);
     // More due than one turn may take: continue after other work had its turn.
     if (fired.length >= MAX_JOBS_PER_TURN) setImmediate(() => this.arm());
     else this.arm();
   }
 
-  private send(jobs: OutboxRow[]): void {
+  /** delay_receipts: back in the queue, due later. reorder_receipts: out of it until its gate opens. */
+  private holdBack(job: QueuedJob): void {
+    const mark = job.fault!;
+    if (mark.delayMs !== undefined && mark.delayMs > 0) {
+      job.dueAt += mark.delayMs;
+      delete mark.delayMs;
+      this.queue.push(job);
+      return;
+    }
+    const gate = mark.after!;
+    const release = () => {
+      if (mark.after === undefined) return;
+      delete mark.after;
+      clearTimeout(backstop);
+      this.holdTimers.delete(backstop);
+      if (this.closed) return;
+      this.queue.push(job);
+      this.arm();
+    };
+    // Nothing may ever overtake it: it goes after holdMs all the same.
+    const backstop = setTimeout(release, mark.holdMs ?? 0);
+    backstop.unref();
+    this.holdTimers.add(backstop);
+    gate.wait(release);
+  }
+
+  private send(jobs: QueuedJob[]): void {
     const first = jobs[0]!;
     const outgoing = this.renderers[first.kind].render(first.account, jobs);
     if (outgoing === null) {
+      this.afterTry(jobs, false);
       this.finish(jobs, true);
       return;
     }
     this.inFlight++;
-    const attempt = request(outgoing.url, {
-      method: 'POST',
-      headers: outgoing.headers,
-      body: outgoing.body,
-      dispatcher: this.agent,
-    })
+    const attempt = this.post(outgoing).then((ok) => {
+      this.inFlight--;
+      this.settled.delete(attempt);
+      this.afterTry(jobs, ok);
+      this.finish(jobs, ok);
+      this.arm();
+    });
+    this.settled.add(attempt);
+  }
+
+  /** One try: whether the receiver answered 2xx. */
+  private post(outgoing: OutgoingRequest): Promise<boolean> {
+    const { url, headers, body } = outgoing;
+    return request(url, { method: 'POST', headers, body, dispatcher: this.agent })
       .then(async (res) => {
         await res.body.dump();
         return res.statusCode >= 200 && res.statusCode < 300;
       })
-      .catch(() => false)
-      .then((ok) => {
-        this.inFlight--;
-        this.settled.delete(attempt);
-        this.finish(jobs, ok);
-        this.arm();
-      });
+      .catch(() => false);
+  }
+
+  /** Receipt faults acted on once a job's try is over: gates it opens, and the copy of a duplicated webhook. */
+  private afterTry(jobs: readonly QueuedJob[], delivered: boolean): void {
+    for (const job of jobs) {
+      const mark = job.fault;
+      if (mark === undefined) continue;
+      if (mark.opens !== undefined) {
+        for (const gate of mark.opens) gate.open();
+        delete mark.opens;
+      }
+      if (mark.duplicate === true && delivered) {
+        delete mark.duplicate;
+        this.sendCopy(job);
+      }
+    }
+  }
+
+  /**
+   * duplicate_receipts: the same webhook once more, alone, as a redelivery would be (LINE keeps the
+   * webhookEventId and says isRedelivery). Its outcome changes nothing.
+   */
+  private sendCopy(job: QueuedJob): void {
+    if (this.closed) return;
+    const copy: OutboxRow = { ...job, attempts: job.attempts + 1 };
+    const outgoing = this.renderers[job.kind].render(job.account, [copy]);
+    if (outgoing === null) return;
+    const attempt = this.post(outgoing).then(() => {
+      this.settled.delete(attempt);
+    });
     this.settled.add(attempt);
   }
 
-  private finish(jobs: readonly OutboxRow[], ok: boolean): void {
+  private finish(jobs: readonly QueuedJob[], ok: boolean): void {
     if (this.stopped) return;
     const now = Date.now();
     for (const job of jobs) {

@@ -76,3 +76,33 @@ describe('Twilio fetchStatus against the sandbox emulator', () => {
     expect(await client.fetchStatus!('SM' + 'f'.repeat(32))).toBeNull();
   });
 });
+
+describe('findSent against the Twilio emulator (List Messages)', () => {
+  it('finds a message the emulator took, by number and body, and only since the request', async () => {
+    const since = Date.now();
+    const sid = await send('+819044440001');
+    expect(await client.findSent!({ phone: '+819044440001', text: 'ご予約は明日10時です。', since })).toEqual(
+      {
+        found: true,
+        providerMessageId: sid,
+      },
+    );
+    expect(await client.findSent!({ phone: '+819044440001', text: '別の本文', since })).toEqual({
+      found: false,
+    });
+    expect(await client.findSent!({ phone: '+819044440002', text: 'ご予約は明日10時です。', since })).toEqual(
+      {
+        found: false,
+      },
+    );
+    expect(
+      await client.findSent!({
+        phone: '+819044440001',
+        text: 'ご予約は明日10時です。',
+        since: since + 5_000,
+      }),
+    ).toEqual({
+      found: false,
+    });
+  });
+});

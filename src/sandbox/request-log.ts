@@ -1,0 +1,55 @@
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+
+/** Kept per provider; beyond it the oldest arrivals are dropped, so a long run cannot exhaust memory. */
+const MAX_PER_PROVIDER = 1_000_000;
+
+const query = z.object({
+  provider: z.enum(['line', 'twilio']),
+  /** Only arrivals at or after this moment (ms since the epoch). */
+  since: z.coerce.number().optional(),
+});
+
+/**
+ * When each POST reached an emulator (ms since the epoch, sub-millisecond), as the provider would see it: the
+ * ledger stamps delivery, not arrival, and rate limits are about arrival. Taken from the Node server's `request`
+ * event, before any routing, so refused and failed requests count too, as they do at the real provider. In memory
+ * only: a restart of the sandbox starts an empty log.
+ *
+ * `GET /__sandbox/requests?provider=line|twilio[&since=ms]` → `{"provider","count","at":[…]}`, oldest first;
+ * `DELETE /__sandbox/requests` clears both logs.
+ */
+export function withRequestLog(
+  servers: { line: FastifyInstance; twilio: FastifyInstance },
+  control: FastifyPluginAsync,
+): FastifyPluginAsync {
+  const log: Record<'line' | 'twilio', number[]> = { line: [], twilio: [] };
+  for (const provider of ['line', 'twilio'] as const) {
+    servers[provider].server.prependListener('request', (req: { method?: string }) => {
+      if (req.method !== 'POST') return;
+      const arrivals = log[provider];
+      arrivals.push(performance.timeOrigin + performance.now());
+      if (arrivals.length > MAX_PER_PROVIDER) arrivals.splice(0, arrivals.length - MAX_PER_PROVIDER);
+    });
+  }
+  return async (app) => {
+    await app.register(control);
+    app.get('/__sandbox/requests', async (req, reply) => {
+      const parsed = query.safeParse(req.query);
+      if (!parsed.success) {
+        const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+        const body = { type: 'about:blank', title: 'Bad Request', status: 400, detail, code: 'invalid_query' };
+        return reply.code(400).type('application/problem+json').send(JSON.stringify(body));
+      }
+      const { provider, since } = parsed.data;
+      const all = log[provider];
+      const at = since === undefined ? all : all.filter((t) => t >= since);
+      return { provider, count: at.length, at };
+    });
+    app.delete('/__sandbox/requests', async (_req, reply) => {
+      log.line.length = 0;
+      log.twilio.length = 0;
+      return reply.code(204).send();
+    });
+  };
+}
