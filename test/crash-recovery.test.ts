@@ -98,7 +98,7 @@ describe('crash recovery', () => {
     let child = await startServer();
     const items = Array.from({ length: N }, (_, i) => ({
       to: { phone: phoneOf(i) },
-      purpose: 'payment_reminder',
+      purpose: 'usage_alert',
       route: 'line-then-sms',
       text: `ご請求のお知らせ #${i}`,
       idempotencyKey: `crash-${i}`,

@@ -9,7 +9,7 @@ const fastRoute = {
 };
 const body = (phone: string, extra: Record<string, unknown> = {}) => ({
   to: { phone },
-  purpose: 'payment_reminder',
+  purpose: 'usage_alert',
   route: fastRoute,
   text: 'お支払い期限は11月30日です。',
   ...extra,

@@ -75,7 +75,7 @@ function printWelcome(todoke: Todoke, key: string | null): void {
       '  Try it:',
       `    curl -s ${todoke.url}/v1/messages -H "Authorization: Bearer ${key ?? '<your key>'}" \\`,
       `      -H 'Content-Type: application/json' \\`,
-      `      -d '{"to":{"phone":"090-1000-0002"},"purpose":"payment_reminder","route":"line-then-sms","text":"お支払い期限は11月30日です。"}'`,
+      `      -d '{"to":{"phone":"090-1000-0002"},"purpose":"shipping_notice","route":"line-then-sms","text":"ご注文の商品を発送しました。"}'`,
       `    curl -s '${todoke.url}/__sandbox/ledger?to=%2B819010000002'`,
     );
   }

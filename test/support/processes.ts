@@ -1,22 +1,52 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Output kept in memory per process; the log file (when given) keeps all of it. */
+const OUTPUT_KEPT = 1 << 20;
+
+export interface SpawnOptions {
+  /** Appends everything the process prints to this file. */
+  logFile?: string;
+  /** Node options before the script, e.g. `--cpu-prof`. */
+  execArgv?: string[];
+}
+
+const live = new Set<ChildProcess>();
+
+/** SIGKILLs every process spawnTodoke started that still runs: for a harness that is itself being stopped. */
+export function killAllSpawned(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
 
 /** Runs the `todoke` CLI from source in its own process, as an operator would run the built one. */
 export function spawnTodoke(
   args: string[],
   env: Record<string, string>,
+  options: SpawnOptions = {},
 ): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  const keep = (chunk: Buffer) => {
+    output += chunk;
+    if (output.length > OUTPUT_KEPT) output = output.slice(-OUTPUT_KEPT);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  if (options.logFile) {
+    const file = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once('close', () => file.end());
+  }
   return Object.assign(child, { output: () => output });
 }
 
