@@ -12,6 +12,16 @@ export type ProblemCode =
   | 'missing_recipient'
   | 'missing_content'
   | 'no_account_for_channel'
+  | 'channel_not_allowed'
+  | 'consent_required'
+  | 'content_blocked'
+  | 'missing_variable'
+  | 'invalid_variable'
+  | 'render_failed'
+  | 'template_not_found'
+  | 'template_version_not_found'
+  | 'invalid_template'
+  | 'template_name_taken'
   | 'invalid_signature'
   | 'batch_too_large'
   | 'malformed_json'
@@ -34,6 +44,16 @@ const TITLES: Record<ProblemCode, string> = {
   missing_recipient: 'Missing recipient',
   missing_content: 'Missing content',
   no_account_for_channel: 'No account for channel',
+  channel_not_allowed: 'Channel not allowed for this purpose',
+  consent_required: 'Recipient consent required',
+  content_blocked: 'Content blocked by a content rule',
+  missing_variable: 'Missing template variable',
+  invalid_variable: 'Invalid template variable',
+  render_failed: 'Template could not be rendered',
+  template_not_found: 'Template not found',
+  template_version_not_found: 'Template version not found',
+  invalid_template: 'Invalid template',
+  template_name_taken: 'Template name already used',
   invalid_signature: 'Invalid webhook signature',
   batch_too_large: 'Batch too large',
   malformed_json: 'Malformed JSON',

@@ -16,9 +16,13 @@ import { bearerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
 import { cancelMessageRoutes } from './routes/cancel-message.js';
 import { healthRoutes } from './routes/health.js';
+import { purposeRoutes } from './routes/purposes.js';
 import { readMessageRoutes } from './routes/read-messages.js';
 import { sendMessageRoutes } from './routes/send-messages.js';
+import { suppressionRoutes } from './routes/suppressions.js';
+import { templateRoutes } from './routes/templates.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { TemplateResolver } from './template-resolver.js';
 
 export interface AppDeps {
   store: Store;
@@ -87,9 +91,13 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { deps });
   // A worker process serves only health and metrics; the API and webhooks are the API processes' work.
   if (deps.surface === 'ops') return app;
+  const templates = new TemplateResolver(deps.store);
   await app.register(async (v1) => {
     v1.addHook('onRequest', bearerAuth(deps.store, deps.clock));
-    await v1.register(sendMessageRoutes, { deps });
+    await v1.register(sendMessageRoutes, { deps, templates });
+    await v1.register(templateRoutes, { deps, templates });
+    await v1.register(purposeRoutes, { deps });
+    await v1.register(suppressionRoutes, { deps });
     await v1.register(readMessageRoutes, { deps });
     await v1.register(cancelMessageRoutes, { deps });
   });

@@ -5,6 +5,7 @@ import { RouteStepInput } from '../config/route-steps.js';
 /** At most this many messages in one batch request. */
 export const MAX_BATCH = 10_000;
 const MAX_METADATA_BYTES = 16 * 1024;
+const MAX_VARIABLES_BYTES = 64 * 1024;
 
 const Text = z.string().min(1).max(10_000);
 const ChannelText = z.strictObject({ text: Text });
@@ -25,6 +26,13 @@ export const MessageBody = z.strictObject({
         .regex(/^U[0-9a-f]{32}$/, 'must be a LINE user ID: U and 32 hexadecimal digits')
         .optional(),
       email: z.email().max(254).optional(),
+      timeZone: z.string().min(1).max(64).optional().meta({
+        description: 'The recipient IANA time zone for send windows (default Asia/Tokyo)',
+      }),
+      optedInAt: Instant.optional().meta({
+        description:
+          'When the recipient opted in to these messages: required for SMS and e-mail of purposes that need consent',
+      }),
     })
     .meta({
       description: 'The recipient. Each route step needs its own address: phone for sms and line_pnp.',
@@ -43,9 +51,33 @@ export const MessageBody = z.strictObject({
       line_pnp: ChannelText.optional(),
       line_push: ChannelText.optional(),
       sms: ChannelText.optional(),
-      email: z.strictObject({ subject: z.string().min(1).max(998), text: Text.optional() }).optional(),
+      email: z
+        .strictObject({
+          subject: z.string().min(1).max(998),
+          text: Text.optional(),
+          html: z.string().min(1).max(100_000).optional(),
+        })
+        .optional(),
     })
     .optional(),
+  template: z
+    .union([
+      z.string().min(1).max(64),
+      z.strictObject({ id: z.string().min(1).max(64), version: z.int().min(1).optional() }),
+    ])
+    .optional()
+    .meta({
+      description:
+        'A stored template, by name or as { id, version } (default: its latest version), rendered at acceptance instead of text/content',
+    }),
+  variables: z
+    .record(z.string(), z.unknown())
+    .refine(
+      (v) => Buffer.byteLength(JSON.stringify(v)) <= MAX_VARIABLES_BYTES,
+      'must be at most 64 KB as JSON',
+    )
+    .optional()
+    .meta({ description: 'Values for the template variables' }),
   sendAt: Instant.optional().meta({ description: 'Not before this time (ISO 8601 with offset)' }),
   expiresAt: Instant.optional().meta({
     description: 'Give up if not delivered by then (ISO 8601 with offset)',

@@ -32,6 +32,11 @@ export const MessageSummaryView = z.object({
   to: Recipient,
   purpose: z.string(),
   route: RouteView,
+  template: z
+    .object({ id: z.string(), name: z.string(), version: z.number() })
+    .nullable()
+    .meta({ description: 'The template version the content was rendered from at acceptance' }),
+  timeZone: z.string().nullable().meta({ description: "The recipient's time zone for send windows" }),
   priority: z.enum(['realtime', 'bulk']),
   sendAt: NullableTime,
   expiresAt: NullableTime,
@@ -104,6 +109,8 @@ export function messageSummary(m: MessageRecord): z.input<typeof MessageSummaryV
     status: m.status,
     to: { phone: m.phone, lineUserId: m.lineUserId, email: m.email },
     purpose: m.purpose,
+    template: m.content.template ?? null,
+    timeZone: m.timeZone ?? null,
     route: {
       name: m.route.name,
       steps: m.route.steps.map((s) => ({

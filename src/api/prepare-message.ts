@@ -1,26 +1,23 @@
 import type { Channel } from '../core/channels.js';
 import type { Clock } from '../core/clock.js';
 import { normalizePhone, phoneHmac } from '../core/phone.js';
+import { CONSENT_CHANNELS, type PurposePolicy } from '../core/purposes.js';
 import type { Route } from '../core/route.js';
+import { isTimeZone } from '../core/send-window.js';
 import { resolveRouteSteps } from '../config/route-steps.js';
 import type { TodokeConfig } from '../config/config.js';
-import type { MessageContent, NewMessage } from '../store/records.js';
+import type { NewMessage } from '../store/records.js';
 import { ApiError, validationFailed } from './api-error.js';
 import { requestHash } from './canonical-json.js';
 import type { MessageBody } from './message-body.js';
+import { CHANNEL_NAMES_JA, messageContent } from './message-content.js';
+import type { ResolvedTemplate } from './template-resolver.js';
 
 export interface PrepareContext {
   config: TodokeConfig;
   clock: Clock;
   newId: () => string;
 }
-
-const CHANNEL_NAMES_JA: Record<Channel, string> = {
-  line_pnp: 'LINE 通知メッセージ',
-  line_push: 'LINE プッシュ',
-  sms: 'SMS',
-  email: 'メール',
-};
 
 /** The address each channel needs, as named in the request. */
 const RECIPIENT_FIELD: Record<Channel, 'phone' | 'lineUserId' | 'email'> = {
@@ -48,18 +45,6 @@ function resolveRoute(route: MessageBody['route'], config: TodokeConfig): Route 
     422,
     'no_account_for_channel',
     `このチャネルに使えるアカウントがありません / route.steps.${problem.step}: ${problem.message}`,
-  );
-}
-
-function checkContent(body: MessageBody, channel: Channel): void {
-  const own = body.content?.[channel];
-  const text = own?.text ?? body.text;
-  if (text !== undefined && (channel !== 'email' || body.content?.email?.subject !== undefined)) return;
-  const needed = channel === 'email' ? 'content.email.subject and text' : `text or content.${channel}.text`;
-  throw new ApiError(
-    422,
-    'missing_content',
-    `${CHANNEL_NAMES_JA[channel]} の本文がありません / No content for ${channel}: give ${needed}`,
   );
 }
 
@@ -105,22 +90,61 @@ function resolveTimes(body: MessageBody, now: number): { sendAt: number | null; 
   return { sendAt, expiresAt };
 }
 
-function messageContent(body: MessageBody): MessageContent {
-  const content: MessageContent = {};
-  if (body.text !== undefined) content.text = body.text;
-  if (body.content) {
-    const channels: MessageContent['channels'] = {};
-    for (const [channel, value] of Object.entries(body.content) as [
-      Channel,
-      { text?: string; subject?: string },
-    ][]) {
-      if (value === undefined) continue;
-      const text = value.text ?? body.text ?? '';
-      channels[channel] = value.subject === undefined ? { text } : { text, subject: value.subject };
-    }
-    content.channels = channels;
+/** The purpose's policy; the step channels it allows, and the recipient's opt-in where it needs one. */
+function purposeFor(body: MessageBody, route: Route, config: TodokeConfig): PurposePolicy {
+  const policy = Object.hasOwn(config.purposes, body.purpose) ? config.purposes[body.purpose] : undefined;
+  if (!policy) {
+    throw new ApiError(
+      422,
+      'unknown_purpose',
+      `用途 "${body.purpose}" は設定されていません / The purpose "${body.purpose}" is not configured (allowed: ${Object.keys(config.purposes).join(', ')})`,
+    );
   }
-  return content;
+  for (const [i, step] of route.steps.entries()) {
+    if (!policy.channels.includes(step.channel)) {
+      const why =
+        policy.promotional && step.channel === 'line_pnp'
+          ? 'LINE forbids promotional content in notification messages'
+          : `allowed: ${policy.channels.join(', ')}`;
+      throw new ApiError(
+        422,
+        'channel_not_allowed',
+        `用途 "${policy.name}" では ${CHANNEL_NAMES_JA[step.channel]} を使えません / The purpose "${policy.name}" may not use ${step.channel} (route step ${i}; ${why})`,
+        { step: i, channel: step.channel, allowed: policy.channels },
+      );
+    }
+    if (
+      policy.consentRequired &&
+      CONSENT_CHANNELS.includes(step.channel) &&
+      body.to.optedInAt === undefined
+    ) {
+      throw new ApiError(
+        422,
+        'consent_required',
+        `用途 "${policy.name}" の ${CHANNEL_NAMES_JA[step.channel]} は受信に同意した方にのみ送れます: to.optedInAt を指定してください / The purpose "${policy.name}" sends ${step.channel} only to people who opted in: give to.optedInAt`,
+        { step: i, channel: step.channel },
+      );
+    }
+  }
+  return policy;
+}
+
+/** The recipient's time zone and opt-in time, checked. */
+function recipientDetails(
+  body: MessageBody,
+  now: number,
+): { timeZone: string | null; optedInAt: number | null } {
+  const timeZone = body.to.timeZone ?? null;
+  if (timeZone !== null && !isTimeZone(timeZone)) {
+    throw validationFailed([
+      { path: 'to.timeZone', message: 'must be an IANA time zone such as Asia/Tokyo' },
+    ]);
+  }
+  const optedInAt = body.to.optedInAt === undefined ? null : Date.parse(body.to.optedInAt);
+  if (optedInAt !== null && optedInAt > now) {
+    throw validationFailed([{ path: 'to.optedInAt', message: 'must not be in the future' }]);
+  }
+  return { timeZone, optedInAt };
 }
 
 /**
@@ -133,25 +157,22 @@ export function prepareMessage(
   idempotencyKey: string | undefined,
   apiKeyId: string | null,
   ctx: PrepareContext,
+  template: ResolvedTemplate | null = null,
 ): NewMessage {
   const { config, clock } = ctx;
-  if (!config.purposes.includes(body.purpose)) {
-    throw new ApiError(
-      422,
-      'unknown_purpose',
-      `用途 "${body.purpose}" は設定されていません / The purpose "${body.purpose}" is not configured (allowed: ${config.purposes.join(', ')})`,
-    );
-  }
   const route = resolveRoute(body.route, config);
+  const policy = purposeFor(body, route, config);
   let needsMobile = false;
   for (const step of route.steps) {
     checkRecipient(body, step.channel);
-    checkContent(body, step.channel);
     if (step.channel === 'sms' || step.channel === 'line_pnp') needsMobile = true;
   }
+  const channels = route.steps.map((step) => step.channel);
+  const content = messageContent(body, channels, policy, config.contentRules, template);
   const phone = body.to.phone === undefined ? null : resolvePhone(body.to.phone, needsMobile);
   const now = clock.now();
   const { sendAt, expiresAt } = resolveTimes(body, now);
+  const { timeZone, optedInAt } = recipientDetails(body, now);
 
   const id = ctx.newId();
   const { idempotencyKey: _key, ...hashed } = body;
@@ -165,7 +186,7 @@ export function prepareMessage(
     email: body.to.email ?? null,
     purpose: body.purpose,
     route,
-    content: messageContent(body),
+    content,
     priority: body.priority,
     sendAt,
     expiresAt,
@@ -173,5 +194,7 @@ export function prepareMessage(
     metadata: body.metadata ?? null,
     apiKeyId,
     createdAt: now,
+    timeZone,
+    optedInAt,
   };
 }

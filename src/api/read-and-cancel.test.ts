@@ -74,6 +74,8 @@ describe('GET /v1/messages/{id}', () => {
       status: 'sending',
       to: { phone: '+819012345678', lineUserId: null, email: null },
       purpose: 'payment_reminder',
+      template: null,
+      timeZone: null,
       route: {
         name: 'line-then-sms',
         steps: [

@@ -19,8 +19,8 @@ export const TWILIO_TOKEN = 'twilio-auth-token';
 const CONFIG = `
 publicUrl: https://notify.example.co.jp
 accounts:
-  line-main: { provider: line, channelAccessToken: line-token, channelSecret: ${LINE_SECRET} }
-  twilio: { provider: twilio, accountSid: AC0123456789abcdef0123456789abcdef, authToken: ${TWILIO_TOKEN}, from: "+15005550006" }
+  line-main: { provider: line, channelAccessToken: line-token, channelSecret: ${LINE_SECRET}, price: { unit: 3 } }
+  twilio: { provider: twilio, accountSid: AC0123456789abcdef0123456789abcdef, authToken: ${TWILIO_TOKEN}, from: "+15005550006", price: { unit: 8 } }
   twilio-backup: { provider: twilio, accountSid: AC1, authToken: other-token, from: "+15005550007" }
 routes:
   line-then-sms:

@@ -1,4 +1,6 @@
+import type { PurposeCatalogue } from '../core/purposes.js';
 import type { Route } from '../core/route.js';
+import type { RuleLevels } from '../core/text/rules/content-rule.js';
 import type { AccountBase } from '../providers/provider.js';
 
 /** A provider account as configured: the common settings plus the provider's own fields (credentials, …). */
@@ -11,6 +13,8 @@ export interface TodokeConfig {
   dataDir: string;
   /** postgres://… for PostgreSQL; null for embedded SQLite under dataDir. */
   databaseUrl: string | null;
+  /** PostgreSQL schema holding the tables (TODOKE_DATABASE_SCHEMA), so several deployments can share a database; default `public`. */
+  databaseSchema?: string;
   /** Where providers reach this server (webhooks, callbacks), without a trailing slash. */
   publicUrl: string;
   /** Run the local provider emulators and point the default accounts at them. */
@@ -21,8 +25,10 @@ export interface TodokeConfig {
   bootstrapApiKey: string | null;
   accounts: Record<string, AccountConfig>;
   routes: Record<string, Route>;
-  /** Purposes messages may declare. */
-  purposes: string[];
+  /** Purposes messages may declare, by name, with what each allows (channels, consent, send window). */
+  purposes: PurposeCatalogue;
+  /** Content rule levels; a rule not named here has its default level. */
+  contentRules: RuleLevels;
   reachability: {
     /** How long a definite "unreachable" on a channel makes the route skip that channel for the number. */
     unreachableTtlMs: number;

@@ -54,7 +54,7 @@ describe('loadConfig', () => {
       engine: { leaseMs: 30_000, claimBatch: 256, idlePollMs: 200, drainMs: 10_000, receiptGraceMs: 60_000 },
       log: { level: 'info' },
     });
-    expect(config.purposes).toEqual(DEFAULT_PURPOSES);
+    expect(Object.keys(config.purposes)).toEqual(DEFAULT_PURPOSES);
   });
 
   it('reads the environment', () => {
@@ -79,6 +79,27 @@ describe('loadConfig', () => {
       bootstrapApiKey: 'tdk_bootstrap',
       log: { level: 'debug' },
     });
+  });
+
+  it('takes the PostgreSQL schema from TODOKE_DATABASE_SCHEMA, and leaves it to the store when unset', () => {
+    const url = 'postgres://db/todoke';
+    expect(loadConfig({ TODOKE_DATABASE_URL: url, TODOKE_DATABASE_SCHEMA: 'tenant_a' }).databaseSchema).toBe(
+      'tenant_a',
+    );
+    expect(loadConfig({ TODOKE_DATABASE_URL: url }).databaseSchema).toBeUndefined();
+  });
+
+  it('refuses a schema that would need quoting, or one given without a PostgreSQL URL', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig({ TODOKE_DATABASE_URL: 'postgres://db/todoke', TODOKE_DATABASE_SCHEMA: 'Tenant-A' }),
+      ),
+    ).toEqual([
+      'TODOKE_DATABASE_SCHEMA: use lowercase letters, digits and _ (at most 63, not starting with a digit), got "Tenant-A"',
+    ]);
+    expect(problemsOf(() => loadConfig({ TODOKE_DATABASE_SCHEMA: 'tenant_a' }))).toEqual([
+      'TODOKE_DATABASE_SCHEMA: applies to PostgreSQL only; set TODOKE_DATABASE_URL too',
+    ]);
   });
 
   it('reads a YAML file, taking ${NAME} from the environment and filling account defaults', () => {

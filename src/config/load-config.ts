@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { DEFAULT_PURPOSES } from '../core/purposes.js';
 import { parseDuration, type Route } from '../core/route.js';
 import { getProvider } from '../providers/registry.js';
 import type { AccountConfig, TodokeConfig } from './config.js';
+import { resolveContentRules, resolvePurposes } from './purposes-config.js';
 import { Duration, RouteStepInput, defaultRoutes, resolveRouteSteps } from './route-steps.js';
 
 export {
@@ -41,10 +41,10 @@ const FileSchema = z.strictObject({
       z.strictObject({ steps: z.array(RouteStepInput).min(1) }),
     )
     .optional(),
-  purposes: z
-    .array(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'use lower_snake_case'))
-    .min(1)
-    .optional(),
+  /** A list of names, or a mapping of names to their settings: see purposes-config.ts. */
+  purposes: z.unknown().optional(),
+  /** Content rule levels by rule id (off, warn, block). */
+  contentRules: z.unknown().optional(),
   reachability: z.strictObject({ unreachableTtl: Duration.optional() }).optional(),
   engine: z
     .strictObject({
@@ -82,8 +82,18 @@ const AccountCommon = z.looseObject({
   rateLimit: z.number().positive().optional(),
   concurrency: z.int().min(1).optional(),
   timeoutMs: z.int().min(1).optional(),
+  /** Yen per billable unit (SMS part or carrier unit, delivered LINE message): attempt costs and previews. */
+  price: z.strictObject({ unit: z.number().nonnegative() }).optional(),
 });
-const COMMON_KEYS = new Set(['name', 'provider', 'baseUrl', 'rateLimit', 'concurrency', 'timeoutMs']);
+const COMMON_KEYS = new Set([
+  'name',
+  'provider',
+  'baseUrl',
+  'rateLimit',
+  'concurrency',
+  'timeoutMs',
+  'price',
+]);
 
 /** Zod's wording, except a missing key simply says `required`. */
 const errorMap = (issue: { input?: unknown }) => (issue.input === undefined ? 'required' : undefined);
@@ -146,6 +156,7 @@ function validateAccount(name: string, raw: unknown, problems: Problems): Accoun
     rateLimit: common.data.rateLimit ?? 100,
     concurrency: common.data.concurrency ?? 32,
     timeoutMs: common.data.timeoutMs ?? 10_000,
+    ...(common.data.price ? { price: common.data.price } : {}),
   };
 }
 
@@ -203,6 +214,23 @@ function envUrl(env: Env, name: string, problems: Problems): string | undefined 
   return undefined;
 }
 
+/** The PostgreSQL store's own rule: a schema name that never needs quoting. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function envSchema(env: Env, problems: Problems): string | undefined {
+  const raw = env.TODOKE_DATABASE_SCHEMA;
+  if (raw === undefined || raw === '') return undefined;
+  if (!env.TODOKE_DATABASE_URL) {
+    problems.push('TODOKE_DATABASE_SCHEMA: applies to PostgreSQL only; set TODOKE_DATABASE_URL too');
+    return undefined;
+  }
+  if (SCHEMA_NAME.test(raw)) return raw;
+  problems.push(
+    `TODOKE_DATABASE_SCHEMA: use lowercase letters, digits and _ (at most 63, not starting with a digit), got "${raw}"`,
+  );
+  return undefined;
+}
+
 const ms = (value: string | number | undefined, fallback: number) =>
   value === undefined ? fallback : parseDuration(value);
 
@@ -218,6 +246,7 @@ export function loadConfig(
   const port = envPort(env, problems);
   const sandbox = envFlag(env, 'TODOKE_SANDBOX', true, problems);
   const envPublicUrl = envUrl(env, 'TODOKE_PUBLIC_URL', problems);
+  const databaseSchema = envSchema(env, problems);
   const envLogLevel = env.TODOKE_LOG_LEVEL || undefined;
   if (envLogLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(envLogLevel)) {
     problems.push(`TODOKE_LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')}, got "${envLogLevel}"`);
@@ -252,19 +281,24 @@ export function loadConfig(
     }
   }
 
+  const purposes = resolvePurposes(file.purposes, problems);
+  const contentRules = resolveContentRules(file.contentRules, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     host: env.TODOKE_HOST || '0.0.0.0',
     port,
     dataDir: env.TODOKE_DATA_DIR || './data',
     databaseUrl: env.TODOKE_DATABASE_URL || null,
+    ...(databaseSchema ? { databaseSchema } : {}),
     publicUrl: (envPublicUrl ?? file.publicUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, ''),
     sandbox,
     secret: env.TODOKE_SECRET || file.secret || '',
     bootstrapApiKey: env.TODOKE_BOOTSTRAP_API_KEY || null,
     accounts,
     routes,
-    purposes: file.purposes ?? [...DEFAULT_PURPOSES],
+    purposes,
+    contentRules,
     reachability: { unreachableTtlMs: ms(file.reachability?.unreachableTtl, 30 * 86_400_000) },
     engine: {
       leaseMs: ms(file.engine?.lease, 30_000),

@@ -2,6 +2,8 @@ import { AWAITING_RECEIPT } from './attempt-states.js';
 import { isFinalMessageStatus } from './message-states.js';
 import { emptyDecision, type AttemptView, type Decision, type MessageView } from './decision.js';
 import type { Channel } from './channels.js';
+import type { PurposePolicy } from './purposes.js';
+import { DEFAULT_TIME_ZONE, nextOpening, type HolidayCalendar } from './send-window.js';
 
 export interface ReceiptGrace {
   startedAt: number;
@@ -22,6 +24,17 @@ export interface DecideInput {
    * `startedAt` end no earlier than `until`.
    */
   receiptGrace?: ReceiptGrace;
+  /**
+   * The purpose's send window and whether it is critical: a step due outside the window waits for its next
+   * opening (fallback steps too) unless the purpose is critical. None: no window applies.
+   */
+  purpose?: Pick<PurposePolicy, 'window' | 'critical'>;
+  /** The recipient's IANA time zone, for the window; default Asia/Tokyo. */
+  timeZone?: string;
+  /** Days the window skips when it skips holidays; default Japanese public holidays. */
+  holidays?: HolidayCalendar;
+  /** The person opted out of this channel for messages like this one: its step is skipped, never sent. */
+  isSuppressed?: (channel: Channel) => boolean;
 }
 
 const latestOnStep = (attempts: readonly AttemptView[], step: number) => {
@@ -136,6 +149,11 @@ export function decide(input: DecideInput): Decision {
       if (latest.status === 'unconfirmed') reason = 'unconfirmed';
       continue;
     }
+    if (input.isSuppressed?.(current.channel)) {
+      d.events.push({ type: 'suppressed', attemptId: null, data: { channel: current.channel } });
+      advance('suppressed');
+      continue;
+    }
     const isLast = step === steps.length - 1;
     if (!latest && account === 0 && tries === 0 && !isLast && input.isKnownUnreachable(current.channel)) {
       d.events.push({
@@ -159,6 +177,15 @@ export function decide(input: DecideInput): Decision {
       advance('accounts_exhausted');
       continue;
     }
+    const window = input.purpose?.critical ? null : input.purpose?.window;
+    if (window) {
+      const opening = nextOpening(window, input.timeZone ?? DEFAULT_TIME_ZONE, now, input.holidays);
+      if (opening > now) {
+        waitForWindow(d, m, opening, current.channel);
+        Object.assign(d.message, { stepIndex: step, accountIndex: account, stepTries: tries });
+        return d;
+      }
+    }
     Object.assign(d.message, {
       status: 'sending',
       stepIndex: step,
@@ -173,6 +200,26 @@ export function decide(input: DecideInput): Decision {
     };
     return d;
   }
+}
+
+/**
+ * A step due outside its send window waits, as `scheduled`, for the next opening; if the message would expire
+ * first (or the window never opens) it ends now: nobody gains from holding it until then.
+ */
+function waitForWindow(d: Decision, m: MessageView, opening: number, channel: Channel): void {
+  const opensAt = Number.isFinite(opening) ? new Date(opening).toISOString() : null;
+  if (opensAt === null || (m.expiresAt !== null && opening >= m.expiresAt)) {
+    const status = m.expiresAt === null ? 'failed' : 'expired';
+    Object.assign(d.message, { status, finalReason: 'outside_send_window', nextRunAt: null });
+    d.events.push({
+      type: status,
+      attemptId: null,
+      data: { reason: 'outside_send_window', channel, opensAt },
+    });
+    return;
+  }
+  Object.assign(d.message, { status: 'scheduled', nextRunAt: opening });
+  d.events.push({ type: 'window_wait', attemptId: null, data: { channel, until: opensAt } });
 }
 
 function capAtExpiry(at: number, m: MessageView): number {

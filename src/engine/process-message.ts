@@ -1,12 +1,12 @@
 import { applyOutcome } from '../core/apply-outcome.js';
 import type { Decision } from '../core/decision.js';
 import { isKnownUnreachable } from '../core/reachability.js';
-import { decide } from '../core/route-policy.js';
 import { isFinalMessageStatus } from '../core/message-states.js';
 import type { SendOutcome } from '../core/outcome.js';
 import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/records.js';
 import type { Channel } from '../core/channels.js';
 import { LimiterClosedError, type Slot } from './account-limiter.js';
+import { decideWithDeliveryRules } from './delivery-rules.js';
 import type { EngineContext } from './engine-context.js';
 import { lookUpOverdueReceipts } from './look-up-overdue.js';
 import { requestFor } from './request-for.js';
@@ -32,7 +32,7 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
     }
     const memory = await reachabilityOf(ctx, message);
     const now = ctx.clock.now();
-    const decision = decide({
+    const decision = await decideWithDeliveryRules(ctx, message, attempts, {
       message,
       attempts,
       now,

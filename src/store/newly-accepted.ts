@@ -6,6 +6,8 @@ import type { MessageRecord, NewMessage } from './records.js';
  */
 export function newlyAccepted(m: NewMessage): MessageRecord {
   return Object.assign({}, m, {
+    timeZone: m.timeZone ?? null,
+    optedInAt: m.optedInAt ?? null,
     status: 'accepted' as const,
     stepIndex: 0,
     accountIndex: 0,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRecord, NewMessage } from './records.js';
 import type { Store } from './store.js';
+import { templateAndSuppressionConformance } from './templates-suppressions.conformance.js';
 
 /** A fresh, empty store for one test, and how to reopen the same data (to prove durability). */
 export interface StoreHarness {
@@ -87,6 +88,12 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     afterEach(async () => {
       await h?.cleanup();
     });
+
+    templateAndSuppressionConformance(
+      () => store,
+      () => h.reopen(),
+      newMessage,
+    );
 
     it('stores accepted messages durably: they are there after reopening', async () => {
       const m = newMessage();

@@ -7,6 +7,7 @@ import type { AppDeps } from '../create-app.js';
 import { BatchBody, MAX_BATCH, MessageBody } from '../message-body.js';
 import { AcceptedView } from '../message-view.js';
 import { prepareMessage, type PrepareContext } from '../prepare-message.js';
+import type { ResolvedTemplate, TemplateRef, TemplateResolver } from '../template-resolver.js';
 
 const idempotencyConflict = (key: string) =>
   new ApiError(
@@ -40,8 +41,41 @@ const BatchItemView = z.union([
 type BatchItem = z.input<typeof BatchItemView>;
 
 /** POST /v1/messages and POST /v1/messages/batch. */
-export const sendMessageRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+export const sendMessageRoutes: FastifyPluginAsyncZod<{
+  deps: AppDeps;
+  templates: TemplateResolver;
+}> = async (app, { deps, templates }) => {
   const ctx: PrepareContext = { config: deps.config, clock: deps.clock, newId: deps.newId };
+
+  /** Each distinct template of a request resolved once: a batch of 10,000 reminders reads its template once. */
+  async function resolveAll(
+    refs: (TemplateRef | undefined)[],
+  ): Promise<Map<string, ResolvedTemplate | ApiError>> {
+    const resolved = new Map<string, ResolvedTemplate | ApiError>();
+    const keys = new Map<string, TemplateRef>();
+    for (const ref of refs) if (ref !== undefined) keys.set(JSON.stringify(ref), ref);
+    await Promise.all(
+      [...keys].map(async ([key, ref]) => {
+        try {
+          resolved.set(key, await templates.resolve(ref));
+        } catch (error) {
+          if (!(error instanceof ApiError)) throw error;
+          resolved.set(key, error);
+        }
+      }),
+    );
+    return resolved;
+  }
+
+  function templateOf(
+    resolved: Map<string, ResolvedTemplate | ApiError>,
+    ref: TemplateRef | undefined,
+  ): ResolvedTemplate | null {
+    if (ref === undefined) return null;
+    const found = resolved.get(JSON.stringify(ref))!;
+    if (found instanceof ApiError) throw found;
+    return found;
+  }
 
   function accepted(results: AcceptResult[]): void {
     const created = results.reduce((n, r) => n + (r.result === 'created' ? 1 : 0), 0);
@@ -64,7 +98,9 @@ export const sendMessageRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
     },
     async (request, reply) => {
       const key = idempotencyKeyOf(request.headers['idempotency-key'], request.body.idempotencyKey);
-      const message = prepareMessage(request.body, key, request.apiKey?.id ?? null, ctx);
+      const template =
+        request.body.template === undefined ? null : await templates.resolve(request.body.template);
+      const message = prepareMessage(request.body, key, request.apiKey?.id ?? null, ctx, template);
       const results = await deps.store.acceptMessages([message]);
       accepted(results);
       const result = results[0]!;
@@ -102,11 +138,13 @@ export const sendMessageRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async
       const out: BatchItem[] = new Array(items.length);
       const messages: NewMessage[] = [];
       const indexes: number[] = [];
-      items.forEach((item, index) => {
-        const parsed = MessageBody.safeParse(item);
+      const parsedItems = items.map((item) => MessageBody.safeParse(item));
+      const resolved = await resolveAll(parsedItems.map((p) => (p.success ? p.data.template : undefined)));
+      parsedItems.forEach((parsed, index) => {
         try {
           if (!parsed.success) throw validationFailed(fieldErrors(parsed.error.issues));
-          messages.push(prepareMessage(parsed.data, parsed.data.idempotencyKey, apiKeyId, ctx));
+          const template = templateOf(resolved, parsed.data.template);
+          messages.push(prepareMessage(parsed.data, parsed.data.idempotencyKey, apiKeyId, ctx, template));
           indexes.push(index);
         } catch (error) {
           if (!(error instanceof ApiError)) throw error;

@@ -139,6 +139,46 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- The recipient's time zone (send windows) and consent evidence (promotional SMS and e-mail).
+      ALTER TABLE messages ADD COLUMN time_zone text;
+      ALTER TABLE messages ADD COLUMN opted_in_at bigint;
+
+      CREATE TABLE templates (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL UNIQUE,
+        description text,
+        purpose text,
+        latest_version integer NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+
+      -- A version is never updated: messages record the version they were rendered from.
+      CREATE TABLE template_versions (
+        template_id text NOT NULL,
+        version integer NOT NULL,
+        source jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (template_id, version)
+      );
+
+      -- Opt-outs by HMAC of the address, never the address itself.
+      CREATE TABLE suppressions (
+        id text COLLATE "C" PRIMARY KEY,
+        address_hmac text NOT NULL,
+        address_hint text NOT NULL,
+        channel text NOT NULL,
+        purpose_class text NOT NULL,
+        reason text NOT NULL,
+        source text,
+        created_at bigint NOT NULL,
+        UNIQUE (address_hmac, channel, purpose_class)
+      );
+    `,
+  },
 ];
 
 /**

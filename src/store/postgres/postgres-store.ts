@@ -2,7 +2,17 @@ import { Client, Pool, type PoolClient, type QueryResultRow } from 'pg';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
-import type { ApiKeyRecord, AttemptRecord, NewMessage, StoredReceipt } from '../records.js';
+import type { PurposeClass } from '../../core/purposes.js';
+import type { TemplateSource } from '../../core/templates/template-content.js';
+import type {
+  ApiKeyRecord,
+  AttemptRecord,
+  NewMessage,
+  StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
+} from '../records.js';
 import type { AcceptResult, Change, ClaimOptions, MessageFilter, SignalTopic, Store } from '../store.js';
 import { newlyAccepted } from '../newly-accepted.js';
 import { CallBatcher } from './call-batcher.js';
@@ -17,6 +27,10 @@ import {
   toMessage,
   toReachability,
   toReceipt,
+  suppressionRow,
+  toSuppression,
+  toTemplate,
+  toTemplateVersion,
   type Row,
 } from './rows.js';
 import * as sql from './statements.js';
@@ -273,6 +287,80 @@ export class PostgresStore implements Store {
   async getReachability(phoneHmac: string, channel: Channel) {
     const row = await this.row(sql.reachability, [phoneHmac, channel]);
     return row ? toReachability(row) : null;
+  }
+
+  async createTemplate(template: TemplateRecord, first: TemplateVersionRecord): Promise<boolean> {
+    const result = await this.pool.query({
+      ...sql.insertTemplate,
+      values: [
+        template.id,
+        template.name,
+        template.description,
+        template.purpose,
+        template.createdAt,
+        JSON.stringify(first.source),
+      ],
+    });
+    return result.rowCount === 1;
+  }
+
+  async addTemplateVersion(templateId: string, source: TemplateSource, at: number) {
+    const row = await this.row(sql.insertTemplateVersion, [templateId, JSON.stringify(source), at]);
+    return row ? toTemplateVersion(row) : null;
+  }
+
+  async getTemplate(id: string) {
+    const row = await this.row(sql.templateById, [id]);
+    return row ? toTemplate(row) : null;
+  }
+
+  async findTemplateByName(name: string) {
+    const row = await this.row(sql.templateByName, [name]);
+    return row ? toTemplate(row) : null;
+  }
+
+  async getTemplateVersion(templateId: string, version: number) {
+    const row = await this.row(sql.templateVersion, [templateId, version]);
+    return row ? toTemplateVersion(row) : null;
+  }
+
+  async listTemplateVersions(templateId: string) {
+    return (await this.rows(sql.templateVersions, [templateId])).map(toTemplateVersion);
+  }
+
+  async listTemplates() {
+    return (await this.rows(sql.templates)).map(toTemplate);
+  }
+
+  async addSuppressions(records: SuppressionRecord[]): Promise<number> {
+    if (records.length === 0) return 0;
+    const result = await this.pool.query({
+      ...sql.insertSuppressions,
+      values: [JSON.stringify(records.map(suppressionRow))],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  async removeSuppressions(
+    addressHmac: string,
+    channels: Channel[],
+    classes: PurposeClass[],
+  ): Promise<number> {
+    const result = await this.pool.query({
+      ...sql.deleteSuppressions,
+      values: [addressHmac, channels, classes],
+    });
+    return result.rowCount ?? 0;
+  }
+
+  async findSuppressions(addressHmacs: string[]) {
+    if (addressHmacs.length === 0) return [];
+    return (await this.rows(sql.suppressionsOf, [[...new Set(addressHmacs)]])).map(toSuppression);
+  }
+
+  async listSuppressions(filter: { beforeId?: string; limit: number }) {
+    const rows = await this.rows(sql.listSuppressions, [filter.beforeId ?? null, filter.limit]);
+    return rows.map(toSuppression);
   }
 
   async createApiKey(key: ApiKeyRecord): Promise<void> {

@@ -10,7 +10,11 @@ import type {
   NewMessage,
   ReachabilityRecord,
   StoredReceipt,
+  SuppressionRecord,
+  TemplateRecord,
+  TemplateVersionRecord,
 } from '../records.js';
+import type { PurposeClass } from '../../core/purposes.js';
 
 /**
  * Rows as node-postgres returns them: snake_case, jsonb already parsed, booleans as booleans, and bigint
@@ -39,6 +43,8 @@ export function toMessage(row: Row): MessageRecord {
     campaignId: str(row.campaign_id),
     metadata: (row.metadata ?? null) as MessageRecord['metadata'],
     apiKeyId: str(row.api_key_id),
+    timeZone: str(row.time_zone),
+    optedInAt: num(row.opted_in_at),
     status: row.status as MessageStatus,
     stepIndex: Number(row.step_index),
     accountIndex: Number(row.account_index),
@@ -149,6 +155,8 @@ export function messageRow(m: NewMessage) {
     campaign_id: m.campaignId,
     metadata: m.metadata,
     api_key_id: m.apiKeyId,
+    time_zone: m.timeZone ?? null,
+    opted_in_at: m.optedInAt ?? null,
     created_at: m.createdAt,
   };
 }
@@ -198,6 +206,53 @@ export function receiptRow(r: Omit<StoredReceipt, 'seq'>, ord: number) {
 
 export function reachabilityRow(r: ReachabilityRecord) {
   return { phone_hmac: r.phoneHmac, channel: r.channel, outcome: r.outcome, code: r.code, at: r.at };
+}
+
+export function toTemplate(row: Row): TemplateRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    description: str(row.description),
+    purpose: str(row.purpose),
+    latestVersion: Number(row.latest_version),
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+export function toTemplateVersion(row: Row): TemplateVersionRecord {
+  return {
+    templateId: row.template_id as string,
+    version: Number(row.version),
+    source: row.source as TemplateVersionRecord['source'],
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toSuppression(row: Row): SuppressionRecord {
+  return {
+    id: row.id as string,
+    addressHmac: row.address_hmac as string,
+    addressHint: row.address_hint as string,
+    channel: row.channel as Channel,
+    purposeClass: row.purpose_class as PurposeClass,
+    reason: row.reason as string,
+    source: str(row.source),
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function suppressionRow(s: SuppressionRecord) {
+  return {
+    id: s.id,
+    address_hmac: s.addressHmac,
+    address_hint: s.addressHint,
+    channel: s.channel,
+    purpose_class: s.purposeClass,
+    reason: s.reason,
+    source: s.source,
+    created_at: s.createdAt,
+  };
 }
 
 /** Column names of the message fields the engine may patch. */

@@ -1,6 +1,8 @@
 import type { AttemptPatch, MessagePatch } from '../store.js';
 import { ATTEMPT_PATCH_COLUMNS, MESSAGE_PATCH_COLUMNS } from './rows.js';
 
+export * from './template-statements.js';
+
 /**
  * Every SQL statement of the PostgreSQL store. Callers pass these to node-postgres with their values and never
  * build SQL themselves. A named statement is prepared once per connection and reused, so hot paths skip parsing
@@ -15,7 +17,7 @@ export interface Statement {
 const MESSAGE_COLUMNS = `id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose, route_name,
   route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id, status,
   step_index, account_index, step_tries, next_run_at, lease_owner, lease_until, delivered_via,
-  delivered_at, final_reason, late_delivery, version, created_at, updated_at`;
+  delivered_at, final_reason, late_delivery, version, created_at, updated_at, time_zone, opted_in_at`;
 const ATTEMPT_COLUMNS = `id, message_id, step_index, channel, account, provider, status, provider_message_id,
   error_class, error_code, error_detail, units, cost, created_at, updated_at, receipt_deadline`;
 const RECEIPT_COLUMNS = `seq, provider, account, event_id, attempt_id, provider_message_id, status, error_code, units,
@@ -49,14 +51,14 @@ export const insertMessages: Statement = {
   text: `
     INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
       route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-      status, next_run_at, created_at, updated_at)
+      time_zone, opted_in_at, status, next_run_at, created_at, updated_at)
     SELECT id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
       route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-      'accepted', created_at, created_at, created_at
+      time_zone, opted_in_at, 'accepted', created_at, created_at, created_at
     FROM jsonb_to_recordset($1::jsonb) AS r(id text, idempotency_key text, request_hash text, phone text,
       phone_hmac text, line_user_id text, email text, purpose text, route_name text, route_steps jsonb,
       content jsonb, priority smallint, send_at bigint, expires_at bigint, campaign_id text, metadata jsonb,
-      api_key_id text, created_at bigint)
+      api_key_id text, time_zone text, opted_in_at bigint, created_at bigint)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`,
 };

@@ -1,0 +1,166 @@
+import type { Channel } from '../core/channels.js';
+import type { PurposePolicy } from '../core/purposes.js';
+import { renderTemplate, type RenderResult } from '../core/templates/index.js';
+import { checkContent } from '../core/text/rules/check-content.js';
+import type { Finding, RuleLevels } from '../core/text/rules/content-rule.js';
+import type { ChannelContent, MessageContent } from '../store/records.js';
+import { ApiError, validationFailed } from './api-error.js';
+import type { MessageBody } from './message-body.js';
+import type { ResolvedTemplate } from './template-resolver.js';
+
+export const CHANNEL_NAMES_JA: Record<Channel, string> = {
+  line_pnp: 'LINE 通知メッセージ',
+  line_push: 'LINE プッシュ',
+  sms: 'SMS',
+  email: 'メール',
+};
+
+function missingContent(channel: Channel, needed: string): ApiError {
+  return new ApiError(
+    422,
+    'missing_content',
+    `${CHANNEL_NAMES_JA[channel]} の本文がありません / No content for ${channel}: give ${needed}`,
+  );
+}
+
+/** Text given in the request itself: one text for every channel, overridden per channel. */
+function inlineContent(body: MessageBody, channels: readonly Channel[]): MessageContent {
+  for (const channel of channels) {
+    const own = body.content?.[channel];
+    const text = own?.text ?? body.text;
+    if (text !== undefined && (channel !== 'email' || body.content?.email?.subject !== undefined)) continue;
+    throw missingContent(
+      channel,
+      channel === 'email' ? 'content.email.subject and text' : `text or content.${channel}.text`,
+    );
+  }
+  const content: MessageContent = {};
+  if (body.text !== undefined) content.text = body.text;
+  if (body.content) {
+    const out: Partial<Record<Channel, ChannelContent>> = {};
+    for (const [channel, value] of Object.entries(body.content) as [
+      Channel,
+      { text?: string; subject?: string; html?: string } | undefined,
+    ][]) {
+      if (value === undefined) continue;
+      const one: ChannelContent = { text: value.text ?? body.text ?? '' };
+      if (value.subject !== undefined) one.subject = value.subject;
+      if (value.html !== undefined) one.html = value.html;
+      out[channel] = one;
+    }
+    content.channels = out;
+  }
+  return content;
+}
+
+/** The route's channels rendered from a template version, or the reason it cannot be. */
+function templateContent(
+  body: MessageBody,
+  channels: readonly Channel[],
+  resolved: ResolvedTemplate,
+): MessageContent {
+  const { template, version, compiled } = resolved;
+  for (const channel of channels) {
+    if (!compiled.fields[channel]) {
+      throw missingContent(
+        channel,
+        `a template with ${channel} content (template "${template.name}" version ${version.version} has ${compiled.channels.join(', ') || 'none'})`,
+      );
+    }
+  }
+  const result = renderTemplate(compiled, body.variables ?? {}, channels);
+  if (!result.ok) throw renderFailure(result);
+  return {
+    channels: result.channels,
+    template: { id: template.id, name: template.name, version: version.version },
+  };
+}
+
+/** Why a template could not be rendered, as the API's error. */
+export function renderFailure(result: Exclude<RenderResult, { ok: true }>): ApiError {
+  switch (result.code) {
+    case 'missing_variable':
+      return new ApiError(
+        422,
+        'missing_variable',
+        `テンプレートの変数 ${result.variables.join(', ')} がありません / Missing or empty template variable: ${result.variables.join(', ')}`,
+        { variables: result.variables },
+      );
+    case 'invalid_variable':
+      return new ApiError(
+        422,
+        'invalid_variable',
+        `テンプレートの変数の値を変換できません / A template variable cannot be formatted (${result.field}): ${result.message}`,
+        { field: result.field, filter: result.filter },
+      );
+    case 'render_failed':
+      return new ApiError(
+        422,
+        'render_failed',
+        `テンプレートを組み立てられません / The template cannot be rendered (${result.field}): ${result.message}`,
+        { field: result.field },
+      );
+  }
+}
+
+/**
+ * What the message will say on each channel of its route: the request's own text, or its template rendered now
+ * (so later template versions never change an accepted message). Checked against the content rules: a finding at
+ * level `block` refuses the message with every finding listed.
+ */
+export function messageContent(
+  body: MessageBody,
+  channels: readonly Channel[],
+  policy: PurposePolicy,
+  levels: RuleLevels,
+  template: ResolvedTemplate | null,
+): MessageContent {
+  if (template && (body.text !== undefined || body.content !== undefined)) {
+    throw validationFailed([{ path: 'template', message: 'give either template or text/content, not both' }]);
+  }
+  if (!template && body.variables !== undefined) {
+    throw validationFailed([
+      { path: 'variables', message: 'variables are for a template: give template too' },
+    ]);
+  }
+  const content = template ? templateContent(body, channels, template) : inlineContent(body, channels);
+  blockedFindings(content, channels, policy, levels);
+  return content;
+}
+
+/** A finding on one channel, as the API reports it. */
+export type ChannelFinding = Finding & { channel: Channel };
+
+function blockedFindings(
+  content: MessageContent,
+  channels: readonly Channel[],
+  policy: PurposePolicy,
+  levels: RuleLevels,
+): void {
+  const findings: ChannelFinding[] = [];
+  let blocked = false;
+  for (const channel of new Set(channels)) {
+    const own = content.channels?.[channel];
+    const check = checkContent(
+      {
+        channel,
+        text: own?.text ?? content.text ?? '',
+        purpose: policy.name,
+        promotional: policy.promotional,
+        subject: own?.subject,
+        pnpTemplate: own?.pnpTemplate?.body,
+      },
+      levels,
+    );
+    for (const finding of check.findings) findings.push({ ...finding, channel });
+    blocked ||= check.blocked;
+  }
+  if (!blocked) return;
+  const first = findings.find((f) => f.level === 'block')!;
+  throw new ApiError(
+    422,
+    'content_blocked',
+    `本文が送信ルールに反しています / The content breaks a content rule (${first.channel}: ${first.message})`,
+    { findings },
+  );
+}
