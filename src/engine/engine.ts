@@ -41,12 +41,10 @@ export class Engine {
       startedAt,
       until: startedAt + (this.ctx.config.engine.receiptGraceMs ?? 60_000),
     };
-    const guard = (name: string, loop: Promise<void>) =>
-      loop.catch((error: unknown) => {
-        this.ctx.logger.fatal({ err: error, loop: name }, 'engine loop crashed');
-        this.running = false;
-      });
-    this.loops = [guard('claims', this.claimLoop()), guard('receipts', this.receiptLoop())];
+    this.loops = [
+      this.keepRunning('claims', () => this.claimRound()),
+      this.keepRunning('receipts', () => this.receiptRound()),
+    ];
   }
 
   get isRunning(): boolean {
@@ -78,50 +76,62 @@ export class Engine {
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(drainMs)]);
   }
 
-  private async claimLoop(): Promise<void> {
-    const { store, clock, config } = this.ctx;
+  /**
+   * Runs one loop's rounds while the engine runs. A failed round (the database restarting, a connection lost) is
+   * logged and retried after a pause with backoff; the loop never dies of it, and no work is lost: whatever a
+   * round had claimed is taken up again when its lease ends.
+   */
+  private async keepRunning(name: string, round: () => Promise<void>): Promise<void> {
+    let failures = 0;
     while (this.running) {
-      this.claims.reset();
-      // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
-      const free = this.maxInFlight - this.inFlight.size;
-      const bulk = free >= this.lowWater();
-      const limit = bulk ? Math.min(free, config.engine.claimBatch) : this.realtimeReserve;
-      const claimed = await store.claimDueMessages(
-        this.ctx.owner,
-        clock.now(),
-        config.engine.leaseMs,
-        limit,
-        {
-          realtimeOnly: !bulk,
-        },
-      );
-      for (const message of claimed) this.track(message);
-      if (!this.running) break;
-      if (claimed.length === limit) {
-        // More may be due: go on after other work had its turn.
-        await new Promise((resolve) => setImmediate(resolve));
-        continue;
+      try {
+        await round();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        const pauseMs = Math.min(5_000, 100 * 2 ** Math.min(failures, 6));
+        this.ctx.logger.error({ err: error, loop: name, pauseMs }, 'engine round failed; retrying');
+        await sleep(pauseMs);
       }
-      let ms = config.engine.idlePollMs;
-      if (bulk) {
-        const due = await store.nextDueAt();
-        if (due !== null) ms = Math.max(0, Math.min(ms, due - clock.now()));
-      }
-      await this.claims.sleep(ms);
     }
   }
 
-  private async receiptLoop(): Promise<void> {
-    while (this.running) {
-      this.receipts.reset();
-      const applied = await applyPendingReceipts(this.ctx);
-      if (applied > 0) {
-        // Applied receipts may have made messages due (an undelivered SMS moves the route on).
-        this.claims.wake();
-        continue;
-      }
-      await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
+  /** Claims what is due and starts working it; sleeps when nothing more is due. */
+  private async claimRound(): Promise<void> {
+    const { store, clock, config } = this.ctx;
+    this.claims.reset();
+    // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
+    const free = this.maxInFlight - this.inFlight.size;
+    const bulk = free >= this.lowWater();
+    const limit = bulk ? Math.min(free, config.engine.claimBatch) : this.realtimeReserve;
+    const claimed = await store.claimDueMessages(this.ctx.owner, clock.now(), config.engine.leaseMs, limit, {
+      realtimeOnly: !bulk,
+    });
+    for (const message of claimed) this.track(message);
+    if (!this.running) return;
+    if (claimed.length === limit) {
+      // More may be due: go on after other work had its turn.
+      await new Promise((resolve) => setImmediate(resolve));
+      return;
     }
+    let ms = config.engine.idlePollMs;
+    if (bulk) {
+      const due = await store.nextDueAt();
+      if (due !== null) ms = Math.max(0, Math.min(ms, due - clock.now()));
+    }
+    await this.claims.sleep(ms);
+  }
+
+  /** Applies stored receipts; sleeps when there are none. */
+  private async receiptRound(): Promise<void> {
+    this.receipts.reset();
+    const applied = await applyPendingReceipts(this.ctx);
+    if (applied > 0) {
+      // Applied receipts may have made messages due (an undelivered SMS moves the route on).
+      this.claims.wake();
+      return;
+    }
+    await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
   }
 
   /** Free slots needed before bulk work is claimed again. */

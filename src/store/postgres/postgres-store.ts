@@ -99,17 +99,46 @@ export class PostgresStore implements Store {
     this.pendingSignals.add(topic);
   }
 
+  /**
+   * Listens on a connection of its own. When it breaks (the server restarted), it reconnects with backoff and
+   * signals `due` and `receipts` once back, since notifications sent meanwhile were lost.
+   */
   async subscribe(onSignal: (topic: SignalTopic) => void): Promise<() => Promise<void>> {
-    const client = new Client(this.connection);
-    client.on('error', () => {});
-    await client.connect();
-    client.on('notification', (n) => {
-      if (n.channel === this.channel() && (n.payload === 'due' || n.payload === 'receipts'))
-        onSignal(n.payload);
-    });
-    await client.query(`LISTEN ${this.channel()}`);
+    let stopped = false;
+    let client: Client | null = null;
+    const listen = async (): Promise<void> => {
+      const c = new Client(this.connection);
+      c.on('error', () => {});
+      c.on('notification', (n) => {
+        if (n.channel === this.channel() && (n.payload === 'due' || n.payload === 'receipts'))
+          onSignal(n.payload);
+      });
+      c.on('end', () => {
+        if (!stopped && client === c) void reconnect();
+      });
+      await c.connect();
+      await c.query(`LISTEN ${this.channel()}`);
+      client = c;
+    };
+    const reconnect = async (): Promise<void> => {
+      client = null;
+      for (let failures = 0; !stopped; failures++) {
+        await new Promise((r) => setTimeout(r, Math.min(5_000, 100 * 2 ** Math.min(failures, 6))));
+        if (stopped) return;
+        try {
+          await listen();
+          onSignal('due');
+          onSignal('receipts');
+          return;
+        } catch {
+          // The server is still away: try again.
+        }
+      }
+    };
+    await listen();
     return async () => {
-      await client.end().catch(() => {});
+      stopped = true;
+      await (client as Client | null)?.end().catch(() => {});
     };
   }
 
