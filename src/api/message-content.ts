@@ -1,3 +1,4 @@
+import { normalizeForSms } from '../core/text/normalize-for-sms.js';
 import type { Channel } from '../core/channels.js';
 import type { PurposePolicy } from '../core/purposes.js';
 import { renderTemplate, type RenderResult } from '../core/templates/index.js';
@@ -49,6 +50,13 @@ function inlineContent(body: MessageBody, channels: readonly Channel[]): Message
       out[channel] = one;
     }
     content.channels = out;
+  }
+  // Half-width katakana are garbled by carriers: the SMS gets them full-width (as a template's SMS text does).
+  if (channels.includes('sms')) {
+    const sms = content.channels?.sms?.text ?? content.text ?? '';
+    const normalized = normalizeForSms(sms);
+    if (normalized !== sms)
+      content.channels = { ...content.channels, sms: { ...content.channels?.sms, text: normalized } };
   }
   return content;
 }

@@ -53,6 +53,13 @@ describe('POST /v1/messages', () => {
     expect(await t.metrics.accepted.get()).toMatchObject({ values: [{ value: 1 }] });
   });
 
+  it('turns half-width katakana full-width in the SMS text only, since carriers garble them', async () => {
+    const res = await send({ ...base, text: 'ｵｼﾊﾗｲ ｷｹﾞﾝ ﾊﾞﾝｺﾞｳ' });
+    const stored = await t.store.getMessage(res.json<{ id: string }>().id);
+    expect(stored!.content.text).toBe('ｵｼﾊﾗｲ ｷｹﾞﾝ ﾊﾞﾝｺﾞｳ');
+    expect(stored!.content.channels?.sms?.text).toBe('オシハライ キゲン バンゴウ');
+  });
+
   it('resolves an inline route: accounts default to every account of the channel, waits to the defaults', async () => {
     const res = await send({
       ...base,
