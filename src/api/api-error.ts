@@ -15,6 +15,7 @@ export type ProblemCode =
   | 'channel_not_allowed'
   | 'consent_required'
   | 'content_blocked'
+  | 'unsupported_content'
   | 'missing_variable'
   | 'invalid_variable'
   | 'render_failed'
@@ -47,6 +48,7 @@ const TITLES: Record<ProblemCode, string> = {
   channel_not_allowed: 'Channel not allowed for this purpose',
   consent_required: 'Recipient consent required',
   content_blocked: 'Content blocked by a content rule',
+  unsupported_content: 'Content not supported yet',
   missing_variable: 'Missing template variable',
   invalid_variable: 'Invalid template variable',
   render_failed: 'Template could not be rendered',

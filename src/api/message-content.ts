@@ -132,6 +132,14 @@ export function messageContent(
     ]);
   }
   const content = template ? templateContent(body, channels, template) : inlineContent(body, channels);
+  if (channels.includes('line_pnp') && content.channels?.line_pnp?.pnpTemplate) {
+    // Stored templates may hold one, but the LINE client sends flexible (text) notification messages only so far.
+    throw new ApiError(
+      422,
+      'unsupported_content',
+      'LINE通知メッセージのテンプレート形式はまだ送信できません。テキストで指定してください / LINE notification message templates cannot be sent yet: give line_pnp text instead',
+    );
+  }
   blockedFindings(content, channels, policy, levels);
   return content;
 }

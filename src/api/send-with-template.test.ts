@@ -159,3 +159,30 @@ describe('content rules at acceptance', () => {
     expect(res.statusCode).toBe(202);
   });
 });
+
+describe('POST /v1/messages with a LINE notification message template', () => {
+  it('refuses it clearly until the LINE client can send templates, rather than sending an empty message', async () => {
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/v1/templates',
+      headers: t.auth,
+      payload: {
+        name: 'pnp-template',
+        purpose: 'payment_reminder',
+        channels: {
+          line_pnp: {
+            template: {
+              templateKey: 'payment_reminder_ja',
+              emphasizedItem: { itemKey: 'amount', content: '{{ amount | yen }}' },
+            },
+          },
+          sms: { text: 'ご請求額{{ amount | yen }}' },
+        },
+      },
+    });
+    if (created.statusCode >= 300) throw new Error(created.body);
+    const res = await send({ ...base, template: 'pnp-template', variables: { amount: 5000 } });
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'unsupported_content' });
+  });
+});
