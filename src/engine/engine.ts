@@ -103,7 +103,13 @@ export class Engine {
     // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
     const free = this.maxInFlight - this.inFlight.size;
     const bulk = free >= this.lowWater();
-    const limit = bulk ? Math.min(free, config.engine.claimBatch) : this.realtimeReserve;
+    // Realtime messages may go past the cap, but only by the reserve: a realtime flood must not pile up beyond
+    // what can be sent within a lease (it would be claimed again while still waiting here).
+    const limit = bulk ? Math.min(free, config.engine.claimBatch) : Math.max(0, free + this.realtimeReserve);
+    if (limit === 0) {
+      await this.claims.sleep(config.engine.idlePollMs);
+      return;
+    }
     const claimed = await store.claimDueMessages(this.ctx.owner, clock.now(), config.engine.leaseMs, limit, {
       realtimeOnly: !bulk,
     });

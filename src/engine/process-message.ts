@@ -12,6 +12,9 @@ import { lookUpOverdueReceipts } from './look-up-overdue.js';
 import { requestFor } from './request-for.js';
 import { afterChange, toChange } from './to-change.js';
 
+/** A request does not start this close to the end of its message's lease. */
+const LEASE_MARGIN_MS = 1_000;
+
 /** Rounds of re-reading after lost compare-and-set races before leaving the message to its lease. */
 const MAX_ROUNDS = 8;
 
@@ -132,6 +135,16 @@ async function sendOnce(
         return 'gone';
       }
       throw error;
+    }
+    if (ctx.clock.now() >= leaseUntil - LEASE_MARGIN_MS) {
+      // The wait for a slot outlasted the lease: another engine may have taken the message over and may act on
+      // this attempt. It was never sent, so it is recorded as such and the message goes back to whoever holds it.
+      await ctx.store.commit({
+        attempts: [
+          { id: attempt.id, to: 'failed', patch: { errorClass: 'not_sent', errorCode: 'lease_expired' } },
+        ],
+      });
+      return 'gone';
     }
     const started = performance.now();
     outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));

@@ -276,6 +276,10 @@ export class PostgresStore implements Store {
   private async transaction(work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A connection the server ends mid-transaction (a restart) emits 'error' on the checked-out client: without a
+    // listener that would end the process. The failing query rejects anyway; the client is then discarded.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const ok = await work(client);
@@ -286,6 +290,7 @@ export class PostgresStore implements Store {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
