@@ -77,7 +77,11 @@ describe('database connections lost under running processes', () => {
       text: `発送のお知らせ #${i}`,
       idempotencyKey: `lost-${i}`,
     });
-    await enqueueBatches(cluster.apiUrl, API_KEY, Array.from({ length: 200 }, (_, i) => item(i)));
+    await enqueueBatches(
+      cluster.apiUrl,
+      API_KEY,
+      Array.from({ length: 200 }, (_, i) => item(i)),
+    );
     expect(await cutConnections(schema)).toBeGreaterThan(0);
 
     // Once the database answers again, both processes are ready and every message, old and new, is delivered.

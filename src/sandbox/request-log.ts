@@ -38,7 +38,13 @@ export function withRequestLog(
       const parsed = query.safeParse(req.query);
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-        const body = { type: 'about:blank', title: 'Bad Request', status: 400, detail, code: 'invalid_query' };
+        const body = {
+          type: 'about:blank',
+          title: 'Bad Request',
+          status: 400,
+          detail,
+          code: 'invalid_query',
+        };
         return reply.code(400).type('application/problem+json').send(JSON.stringify(body));
       }
       const { provider, since } = parsed.data;

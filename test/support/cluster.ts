@@ -55,9 +55,16 @@ export class Cluster {
     const cluster = new Cluster(options);
     mkdirSync(join(options.dir, 'logs'), { recursive: true });
     for (const spec of options.nodes) {
-      cluster.nodes.set(spec.name, { ...spec, port: await freePort(), child: null, phase: 'ending', starts: 0 });
+      cluster.nodes.set(spec.name, {
+        ...spec,
+        port: await freePort(),
+        child: null,
+        phase: 'ending',
+        starts: 0,
+      });
     }
-    if (!options.nodes.some((n) => n.role !== 'worker')) throw new Error('a cluster needs an api or all process');
+    if (!options.nodes.some((n) => n.role !== 'worker'))
+      throw new Error('a cluster needs an api or all process');
     return cluster;
   }
 
@@ -140,7 +147,9 @@ export class Cluster {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (!this.isRunning(name)) {
-        throw new Error(`${name} exited while starting (${child.exitCode ?? child.signalCode}):\n${child.output().slice(-4000)}`);
+        throw new Error(
+          `${name} exited while starting (${child.exitCode ?? child.signalCode}):\n${child.output().slice(-4000)}`,
+        );
       }
       if (await answers(`${this.url(name)}/healthz`)) break;
       if (Date.now() > deadline) {

@@ -27,11 +27,15 @@ export function spawnTodoke(
   env: Record<string, string>,
   options: SpawnOptions = {},
 ): ChildProcess & { output: () => string } {
-  const child = spawn(process.execPath, [...(options.execArgv ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.execArgv ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   live.add(child);
   child.once('exit', () => live.delete(child));
   let output = '';

@@ -24,7 +24,14 @@ export async function startSandboxProcess(o: {
   const child = spawnTodoke(
     [
       'sandbox',
-      ...['--port', String(controlPort), '--line-port', String(linePort), '--twilio-port', String(twilioPort)],
+      ...[
+        '--port',
+        String(controlPort),
+        '--line-port',
+        String(linePort),
+        '--twilio-port',
+        String(twilioPort),
+      ],
       ...['--data-dir', join(o.dir, 'sandbox'), '--line-webhook-url', o.lineWebhookUrl],
     ],
     {},

@@ -46,6 +46,8 @@ export interface EnqueueOptions {
   batchSize?: number;
   /** Give up retrying after this moment (ms since the epoch). */
   deadline?: number;
+  /** Give up when one batch fails for this long in a row (default 90 s): an outage is shorter than that. */
+  giveUpAfterMs?: number;
   /** Called for each failed try, which is then retried: the API may be restarting or the database away. */
   onRetry?: (reason: string) => void;
 }
@@ -66,6 +68,7 @@ export async function enqueueBatches(
   const ids: string[] = [];
   for (let from = 0; from < items.length; from += size) {
     const batch = items.slice(from, from + size);
+    const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 90_000);
     for (;;) {
       let reason: string;
       try {
@@ -83,15 +86,18 @@ export async function enqueueBatches(
           ids.push(...body.items.map((item) => item.id!));
           break;
         }
-        if (status < 500 && status !== 429) throw new Error(`batch answered ${status}: ${JSON.stringify(body)}`);
-        reason = `HTTP ${status}`;
+        if (status < 500 && status !== 429)
+          throw new Error(`batch answered ${status}: ${JSON.stringify(body)}`);
+        reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('the API refused')) throw error;
         if (error instanceof Error && error.message.startsWith('batch answered')) throw error;
         reason = error instanceof Error ? error.message : String(error);
       }
       options.onRetry?.(reason);
-      if (Date.now() > deadline) throw new Error(`the API did not take batch ${from / size}: ${reason}`);
+      if (Date.now() > Math.min(deadline, giveUpAt)) {
+        throw new Error(`the API did not take batch ${from / size}: ${reason}`);
+      }
       await sleep(250);
     }
   }
@@ -118,7 +124,10 @@ export async function queueDepth(apiUrl: string): Promise<Record<string, number>
 export async function notFinal(apiUrl: string): Promise<number | null> {
   const depth = await queueDepth(apiUrl);
   if (!depth) return null;
-  return Object.entries(depth).reduce((n, [status, count]) => n + (FINAL_STATUSES.has(status) ? 0 : count), 0);
+  return Object.entries(depth).reduce(
+    (n, [status, count]) => n + (FINAL_STATUSES.has(status) ? 0 : count),
+    0,
+  );
 }
 
 /** Every message, through GET /v1/messages pages of 500. */
@@ -148,14 +157,18 @@ export async function getMessage(apiUrl: string, apiKey: string, id: string): Pr
 
 /** Everything the sandbox delivered, oldest first. */
 export async function readLedger(controlUrl: string): Promise<LedgerEntry[]> {
-  const { status, body } = await json<{ items: LedgerEntry[] }>(`${controlUrl}/__sandbox/ledger?limit=1000000`);
+  const { status, body } = await json<{ items: LedgerEntry[] }>(
+    `${controlUrl}/__sandbox/ledger?limit=1000000`,
+  );
   if (status !== 200) throw new Error(`the ledger answered ${status}`);
   return body.items;
 }
 
 /** When each request reached the provider's emulator (ms since the epoch), oldest first. */
 export async function readArrivals(controlUrl: string, provider: 'line' | 'twilio'): Promise<number[]> {
-  const { status, body } = await json<{ at: number[] }>(`${controlUrl}/__sandbox/requests?provider=${provider}`);
+  const { status, body } = await json<{ at: number[] }>(
+    `${controlUrl}/__sandbox/requests?provider=${provider}`,
+  );
   if (status !== 200) throw new Error(`the request log answered ${status}`);
   return body.at;
 }
