@@ -24,8 +24,34 @@ const MAX_ROUNDS = 8;
  * time the message is next due. Every write is a compare-and-set on the message version; a lost race re-reads.
  */
 export async function processMessage(ctx: EngineContext, claimed: MessageRecord): Promise<void> {
-  let message = claimed;
+  const latest = { message: claimed };
+  try {
+    await workMessage(ctx, latest);
+  } catch (error) {
+    // A store error (the database restarting, a lost connection): hand the message back due in a moment rather
+    // than holding it for the rest of its lease. Best effort, and only at the version last seen: if anything
+    // moved on since (a request may be in flight), the lease runs out as usual instead.
+    const { id, version } = latest.message;
+    await ctx.store
+      .commit({
+        message: {
+          id,
+          expectVersion: version,
+          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() + RETRY_AFTER_ERROR_MS },
+        },
+      })
+      .catch(() => false);
+    throw error;
+  }
+}
+
+/** How soon a message whose processing failed on a store error is due again. */
+const RETRY_AFTER_ERROR_MS = 1_000;
+
+async function workMessage(ctx: EngineContext, latest: { message: MessageRecord }): Promise<void> {
+  let message = latest.message;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    latest.message = message;
     const attempts = await ctx.store.listAttempts(message.id);
     if (await lookUpOverdueReceipts(ctx, message, attempts)) {
       const fresh = await ctx.store.getMessage(message.id);
