@@ -31,5 +31,6 @@ export function gcraTake(
 
 /** The spacing that keeps every one-second window at or under `perSecond`, given the burst and the jitter. */
 export function intervalForLimit(perSecond: number, burstMs: number, jitterMs: number): number {
-  return (1000 + burstMs + jitterMs) / perSecond;
+  // A window can hold (T + burst) / interval grants plus the one at its start: hence perSecond - 1.
+  return (1000 + burstMs + jitterMs) / Math.max(1, perSecond - 1);
 }
