@@ -54,7 +54,9 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   const role = options.role ?? 'all';
   if (baseConfig.databaseUrl && !baseConfig.secret) {
     // Every process must key phone-number HMACs alike, or reachability memory and lookups break between them.
-    throw new Error('TODOKE_SECRET (or `secret` in the config file) is required with TODOKE_DATABASE_URL');
+    throw new Error(
+      'a server secret is required with TODOKE_DATABASE_URL: set TODOKE_SECRET (or `secret` in the config file)',
+    );
   }
   mkdirSync(baseConfig.dataDir, { recursive: true });
   let config: TodokeConfig = {
