@@ -188,6 +188,9 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
 export async function migrate(pool: Pool, schema: string, now: number): Promise<void> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A server restart mid-migration emits 'error' on the checked-out client; unheard, it would end the process.
+  const onError = (error: Error) => (broken = error);
+  client.on('error', onError);
   try {
     await client.query('BEGIN');
     await client.query(migrationLock, [`todoke.migrate:${schema}`]);
@@ -212,6 +215,7 @@ export async function migrate(pool: Pool, schema: string, now: number): Promise<
     await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.off('error', onError);
     client.release(broken);
   }
 }

@@ -77,6 +77,10 @@ export class PostgresStore implements Store {
     // An idle connection that breaks (server restart, network) is dropped by the pool and replaced on the next
     // query, which reports the failure if it persists; without a listener the error would end the process.
     this.pool.on('error', () => {});
+    // A connection the server ends (a restart sends a FATAL message, then the socket closes) can emit 'error'
+    // more than once, and the pool listens only once while a query runs: an unheard second error would end the
+    // process. Every connection keeps a listener of its own for its whole life; the failing query still rejects.
+    this.pool.on('connect', (client) => client.on('error', () => {}));
     this.accepts = new CallBatcher((messages) => this.insertMessages(messages));
   }
 
