@@ -113,4 +113,39 @@ describe('AccountLimiter with a shared (cluster-wide) limit', () => {
     maxPerSecond(sends, limit);
     expect(900 / elapsed).toBeGreaterThan(limit * 0.85);
   });
+
+  it('admits no more than a tenth of a second of the limit beyond what the shared limit lets out', async () => {
+    // This engine's share of the cluster limit is a third of its own rate: admissions must follow the share,
+    // not pile up as attempts recorded "sending" that wait past their lease.
+    const rate = 300;
+    const interval = intervalForLimit(rate / 3, 5, 10);
+    let tat = 0;
+    const source = {
+      useWithinMs: 10,
+      async take(want: number) {
+        await new Promise((r) => setTimeout(r, 1));
+        const g = gcraTake(tat, performance.now(), want, interval, 5);
+        tat = g.tat;
+        return { granted: g.granted, retryAfterMs: g.retryAfterMs };
+      },
+    };
+    const limiter = new AccountLimiter(rate, 1000, undefined, source);
+    let admitted = 0;
+    let sent = 0;
+    let mostWaiting = 0;
+    await Promise.all(
+      Array.from({ length: 150 }, () =>
+        limiter.acquire('bulk').then(async (slot) => {
+          admitted += 1;
+          mostWaiting = Math.max(mostWaiting, admitted - sent);
+          await slot.ready();
+          sent += 1;
+          slot.release();
+        }),
+      ),
+    );
+    expect(sent).toBe(150);
+    // At most 30 queued at the hard limit (0.1 s of 300/s), plus the one being admitted.
+    expect(mostWaiting).toBeLessThanOrEqual(31);
+  });
 });

@@ -10,6 +10,13 @@ const WINDOW_MS = 1002;
 const PACE_FRACTION = 0.985;
 /** How far pacing may catch up after a stall (timer granularity, a busy event loop). */
 const CATCH_UP_MS = 5;
+/**
+ * Admitted requests waiting for the hard limit, at most this share of a second's worth of the limit (and at least
+ * a few). With a cluster-wide limit this engine gets only part of the rate; without the bound its admissions,
+ * paced at the whole rate, would pile up behind the hard limit as attempts recorded "sending" and outlast leases.
+ */
+const QUEUED_SENDS_SECONDS = 0.1;
+const MIN_QUEUED_SENDS = 4;
 
 export class LimiterClosedError extends Error {
   constructor() {
@@ -57,6 +64,9 @@ export class AccountLimiter {
   };
   private sendTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly maxQueuedSends: number;
+  /** Admitted slots whose request has not gone yet (preparing, or waiting in `ready`). */
+  private admittedUnsent = 0;
   private sharedTokens = 0;
   private sharedExpireAt = 0;
   private asking = false;
@@ -70,6 +80,7 @@ export class AccountLimiter {
   ) {
     this.window = new Float64Array(Math.max(1, Math.floor(ratePerSecond))).fill(-Infinity);
     this.intervalMs = 1000 / (ratePerSecond * PACE_FRACTION);
+    this.maxQueuedSends = Math.max(MIN_QUEUED_SENDS, Math.ceil(ratePerSecond * QUEUED_SENDS_SECONDS));
   }
 
   /** Resolves with a slot once a request may be prepared. */
@@ -103,6 +114,8 @@ export class AccountLimiter {
     for (;;) {
       const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
       if (queue.length === 0) return;
+      // Admitted requests not gone yet: admit more once some leave (drainSending calls back).
+      if (this.admittedUnsent >= this.maxQueuedSends) return;
       const now = this.now();
       const pacedAt = this.nextPaced - CATCH_UP_MS;
       if (pacedAt > now) {
@@ -119,6 +132,7 @@ export class AccountLimiter {
       const priority: Priority = queue === this.queues.realtime ? 'realtime' : 'bulk';
       let holding = false;
       let released = false;
+      this.admittedUnsent += 1;
       queue.shift()!.resolve({
         ready: () =>
           this.awaitSend(priority).then(() => {
@@ -129,8 +143,11 @@ export class AccountLimiter {
           released = true;
           if (holding) {
             this.inFlight -= 1;
-            this.drainSending();
+          } else {
+            // Given back without sending (the attempt could not be recorded, the engine stopped).
+            this.admittedUnsent -= 1;
           }
+          this.drainSending();
         },
       });
     }
@@ -148,8 +165,14 @@ export class AccountLimiter {
     return this.sending.realtime.length + this.sending.bulk.length;
   }
 
-  /** Lets queued sends go, oldest first, while the one-second window (and the shared limit) allow. */
+  /** Lets queued sends go, oldest first, while the limits allow; then admits more if the queue had held them. */
   private drainSending(): void {
+    this.releaseSends();
+    if (this.admittedUnsent < this.maxQueuedSends && this.waiting > 0) this.admit();
+  }
+
+  /** Lets queued sends go, oldest first, while the one-second window (and the shared limit) allow. */
+  private releaseSends(): void {
     if (this.sendTimer || this.asking) return;
     for (;;) {
       const queue = this.sending.realtime.length > 0 ? this.sending.realtime : this.sending.bulk;
@@ -177,6 +200,7 @@ export class AccountLimiter {
       this.window[this.cursor] = now;
       this.cursor = (this.cursor + 1) % this.window.length;
       this.inFlight += 1;
+      this.admittedUnsent -= 1;
       queue.shift()!.resolve();
     }
   }

@@ -3,7 +3,11 @@ import type { MessageRecord } from '../store/records.js';
 import { applyPendingReceipts } from './apply-receipts.js';
 import type { EngineContext } from './engine-context.js';
 import { processMessage } from './process-message.js';
+import { Throughput } from './throughput.js';
 import { Wakeup } from './wakeup.js';
+
+/** The fewest messages an engine may hold, whatever its recent pace (a fresh engine holds four times this). */
+const MIN_HOLD = 64;
 
 export interface EngineOptions {
   /** Messages worked on at once by this engine; realtime messages may go `realtimeReserve` beyond it. */
@@ -24,6 +28,8 @@ export class Engine {
   private readonly receipts = new Wakeup();
   private readonly maxInFlight: number;
   private readonly realtimeReserve: number;
+  private readonly finished: Throughput;
+  private waitingForRoom = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -31,6 +37,7 @@ export class Engine {
   ) {
     this.maxInFlight = options.maxInFlight ?? 512;
     this.realtimeReserve = options.realtimeReserve ?? 64;
+    this.finished = new Throughput(() => performance.now());
   }
 
   start(): void {
@@ -101,8 +108,10 @@ export class Engine {
     const { store, clock, config } = this.ctx;
     this.claims.reset();
     // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
-    const free = this.maxInFlight - this.inFlight.size;
+    const free = this.holdCap() - this.inFlight.size;
     const bulk = free >= this.lowWater();
+    // Without room for bulk work, the next message to finish with room enough wakes this loop.
+    this.waitingForRoom = !bulk;
     // Realtime messages may go past the cap, but only by the reserve: a realtime flood must not pile up beyond
     // what can be sent within a lease (it would be claimed again while still waiting here).
     const limit = bulk ? Math.min(free, config.engine.claimBatch) : Math.max(0, free + this.realtimeReserve);
@@ -140,9 +149,21 @@ export class Engine {
     await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
   }
 
+  /**
+   * How many messages this engine may hold at once: what it finishes in half a lease at its recent pace, so that
+   * nothing it holds waits past its lease (a slow provider, a small share of a cluster-wide limit, a starved CPU),
+   * between MIN_HOLD and maxInFlight.
+   */
+  private holdCap(): number {
+    const rate = this.finished.perSecond();
+    if (rate === null) return Math.min(this.maxInFlight, MIN_HOLD * 4);
+    const paced = Math.floor((rate * this.ctx.config.engine.leaseMs) / 2000);
+    return Math.min(this.maxInFlight, Math.max(MIN_HOLD, paced));
+  }
+
   /** Free slots needed before bulk work is claimed again. */
   private lowWater(): number {
-    return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, this.maxInFlight >> 1));
+    return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, this.holdCap() >> 1));
   }
 
   private track(message: MessageRecord): void {
@@ -154,7 +175,11 @@ export class Engine {
       })
       .finally(() => {
         this.inFlight.delete(message.id);
-        if (this.inFlight.size === this.maxInFlight - this.lowWater()) this.claims.wake();
+        this.finished.add();
+        if (this.waitingForRoom && this.inFlight.size <= this.holdCap() - this.lowWater()) {
+          this.waitingForRoom = false;
+          this.claims.wake();
+        }
       });
     this.inFlight.set(message.id, work);
   }
