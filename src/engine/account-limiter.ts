@@ -65,8 +65,6 @@ export class AccountLimiter {
   private sendTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly maxQueuedSends: number;
-  /** Admitted slots whose request has not gone yet (preparing, or waiting in `ready`). */
-  private admittedUnsent = 0;
   private sharedTokens = 0;
   private sharedExpireAt = 0;
   private asking = false;
@@ -114,8 +112,10 @@ export class AccountLimiter {
     for (;;) {
       const queue = this.queues.realtime.length > 0 ? this.queues.realtime : this.queues.bulk;
       if (queue.length === 0) return;
-      // Admitted requests not gone yet: admit more once some leave (drainSending calls back).
-      if (this.admittedUnsent >= this.maxQueuedSends) return;
+      // Requests waiting at the hard limit: admit more once some leave (drainSending calls back). Requests still
+      // being recorded do not count: that wait is the database's, and holding admissions for it would cut
+      // throughput to what one batch of commits allows.
+      if (this.sendingCount >= this.maxQueuedSends) return;
       const now = this.now();
       const pacedAt = this.nextPaced - CATCH_UP_MS;
       if (pacedAt > now) {
@@ -132,7 +132,6 @@ export class AccountLimiter {
       const priority: Priority = queue === this.queues.realtime ? 'realtime' : 'bulk';
       let holding = false;
       let released = false;
-      this.admittedUnsent += 1;
       queue.shift()!.resolve({
         ready: () =>
           this.awaitSend(priority).then(() => {
@@ -143,11 +142,8 @@ export class AccountLimiter {
           released = true;
           if (holding) {
             this.inFlight -= 1;
-          } else {
-            // Given back without sending (the attempt could not be recorded, the engine stopped).
-            this.admittedUnsent -= 1;
+            this.drainSending();
           }
-          this.drainSending();
         },
       });
     }
@@ -168,7 +164,7 @@ export class AccountLimiter {
   /** Lets queued sends go, oldest first, while the limits allow; then admits more if the queue had held them. */
   private drainSending(): void {
     this.releaseSends();
-    if (this.admittedUnsent < this.maxQueuedSends && this.waiting > 0) this.admit();
+    if (this.sendingCount < this.maxQueuedSends && this.waiting > 0) this.admit();
   }
 
   /** Lets queued sends go, oldest first, while the one-second window (and the shared limit) allow. */
@@ -200,7 +196,6 @@ export class AccountLimiter {
       this.window[this.cursor] = now;
       this.cursor = (this.cursor + 1) % this.window.length;
       this.inFlight += 1;
-      this.admittedUnsent -= 1;
       queue.shift()!.resolve();
     }
   }
