@@ -100,6 +100,25 @@ describe('Twilio Messages emulator', () => {
     expect(res.body).toMatchObject({ code: 21602, message: 'Message body is required.', status: 400 });
   });
 
+  it('takes media or a content template in place of a body, as Twilio does', async () => {
+    const media = await create({ To: '+819012340101', From: FROM, MediaUrl: 'https://example.com/a.png' });
+    expect(media.status).toBe(201);
+    const content = await create({ To: '+819012340102', From: FROM, ContentSid: 'HX' + '0'.repeat(32) });
+    expect(content.status).toBe(201);
+  });
+
+  it('refuses a malformed Messaging Service SID with 21705 and a StatusCallback that is no URL with 21609', async () => {
+    const service = await create({ To: '+819012340103', MessagingServiceSid: 'MG1', Body: 'hi' });
+    expect(service).toMatchObject({ status: 400, body: { code: 21705 } });
+    const callback = await create({
+      To: '+819012340104',
+      From: FROM,
+      Body: 'hi',
+      StatusCallback: 'not a url',
+    });
+    expect(callback).toMatchObject({ status: 400, body: { code: 21609 } });
+  });
+
   it('answers 201 with the queued Message resource, segments counted as Twilio does', async () => {
     const body = 'ご注文の商品を発送しました。'.repeat(5); // 70 UCS-2 characters: one segment
     const res = await create({ To: '+819012340001', From: FROM, Body: body });

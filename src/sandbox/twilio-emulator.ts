@@ -45,6 +45,18 @@ export interface TwilioEmulatorDeps {
 
 /** Twilio refuses longer bodies (21617). */
 const BODY_MAX = 1600;
+/** A Messaging Service SID: MG and 32 hex digits (else 21705). */
+const MESSAGING_SERVICE_SID = /^MG[0-9a-fA-F]{32}$/;
+
+/** A fully qualified http(s) URL, as Twilio requires of StatusCallback (else 21609). */
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 function sid(prefix: string): string {
   return prefix + randomHex(16);
@@ -115,9 +127,18 @@ function createMessage(deps: TwilioEmulatorDeps, req: CreateRequest, respond: Re
   const statusCallback = first(form, 'StatusCallback');
   if (!to) return refuse(21604, "A 'To' phone number is required.");
   if (!from && !serviceSid) return refuse(21603, "A 'From' phone number is required.");
-  if (!text) return refuse(21602, 'Message body is required.');
+  if (serviceSid && !MESSAGING_SERVICE_SID.test(serviceSid)) {
+    return refuse(21705, 'The Messaging Service Sid is invalid.');
+  }
+  // Media or a content template may stand in for the body; the sandbox delivers the body text (or nothing).
+  if (!text && !first(form, 'MediaUrl') && !first(form, 'ContentSid')) {
+    return refuse(21602, 'Message body is required.');
+  }
+  if (statusCallback && !isHttpUrl(statusCallback)) {
+    return refuse(21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
+  }
   if (!E164_PATTERN.test(to)) return refuse(21211, `The 'To' number ${to} is not a valid phone number.`);
-  if (text.length > BODY_MAX) {
+  if (text !== undefined && text.length > BODY_MAX) {
     return refuse(21617, `The concatenated message body exceeds the ${BODY_MAX} character limit.`);
   }
   const now = Date.now();
@@ -131,8 +152,8 @@ function createMessage(deps: TwilioEmulatorDeps, req: CreateRequest, respond: Re
     to,
     from: from || null,
     messagingServiceSid: serviceSid ?? null,
-    body: text,
-    numSegments: countSegments(text).segments,
+    body: text ?? '',
+    numSegments: countSegments(text ?? '').segments,
     createdAt: now,
     ...fate,
   };
@@ -143,7 +164,7 @@ function createMessage(deps: TwilioEmulatorDeps, req: CreateRequest, respond: Re
     to,
     from: from || SANDBOX_SERVICE_SENDER,
     messagingServiceSid: message.messagingServiceSid,
-    text,
+    text: text ?? '',
     statusCallback: statusCallback || null,
   });
   deps.receipts.markTwilio(jobs, !!statusCallback);

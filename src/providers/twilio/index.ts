@@ -20,7 +20,10 @@ export const twilioProvider: ProviderDefinition<TwilioAccount> = {
       /** Signs Basic auth for sends and keys the X-Twilio-Signature of callbacks. */
       authToken: z.string().min(1),
       from: z.string().regex(SENDER, 'must be an E.164 number or an alphanumeric sender ID').optional(),
-      messagingServiceSid: z.string().min(1).optional(),
+      messagingServiceSid: z
+        .string()
+        .regex(/^MG[0-9a-fA-F]{32}$/, 'must be MG followed by 32 hexadecimal digits')
+        .optional(),
     })
     .refine((a) => a.from !== undefined || a.messagingServiceSid !== undefined, {
       message: 'set from or messagingServiceSid',

@@ -247,8 +247,13 @@ describe('Twilio provider definition', () => {
     const schema = twilioProvider.accountSchema;
     expect(schema.safeParse({ accountSid: SID, authToken: 't', from: '+15005550006' }).success).toBe(true);
     expect(schema.safeParse({ accountSid: SID, authToken: 't', from: 'TODOKE' }).success).toBe(true);
-    expect(schema.safeParse({ accountSid: SID, authToken: 't', messagingServiceSid: 'MG1' }).success).toBe(
+    const service = 'MG' + '0123456789abcdef'.repeat(2);
+    expect(schema.safeParse({ accountSid: SID, authToken: 't', messagingServiceSid: service }).success).toBe(
       true,
+    );
+    // Twilio answers a malformed one with 21705 on every send: refused when the config is read instead.
+    expect(schema.safeParse({ accountSid: SID, authToken: 't', messagingServiceSid: 'MG1' }).success).toBe(
+      false,
     );
     expect(schema.safeParse({ accountSid: SID, authToken: 't' }).success).toBe(false);
     expect(schema.safeParse({ accountSid: SID, authToken: 't', from: '090-1234-5678' }).success).toBe(false);
