@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { acceptanceBenchmark } from './acceptance.js';
 import { batchAcceptanceBenchmark } from './batch-acceptance.js';
+import { csvImportBenchmark } from './csv-import.js';
 import { dispatchBenchmark } from './dispatch.js';
 import { rateLimitedDispatchBenchmark } from './dispatch-rate-limited.js';
 import { realtimeLatencyBenchmark } from './realtime-latency.js';
@@ -14,6 +15,7 @@ import { formatTable, type BenchmarkOutcome, type ResultRow } from './support/re
 const BENCHMARKS: Record<string, () => Promise<BenchmarkOutcome>> = {
   acceptance: acceptanceBenchmark,
   batch: batchAcceptanceBenchmark,
+  'csv-import': csvImportBenchmark,
   dispatch: dispatchBenchmark,
   'rate-limit': rateLimitedDispatchBenchmark,
   realtime: realtimeLatencyBenchmark,

@@ -45,6 +45,7 @@ describe('crash recovery', () => {
           String(linePort),
           '--twilio-port',
           String(twilioPort),
+          ...['--karaden-port', '0', '--vonage-port', '0', '--smtp-port', '0'],
         ],
         ...['--data-dir', join(dir, 'sandbox'), '--line-webhook-url', `${server}/webhooks/line/line-main`],
       ],

@@ -15,7 +15,6 @@ export type ProblemCode =
   | 'channel_not_allowed'
   | 'consent_required'
   | 'content_blocked'
-  | 'unsupported_content'
   | 'missing_variable'
   | 'invalid_variable'
   | 'render_failed'
@@ -30,9 +29,25 @@ export type ProblemCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'not_found'
-  | 'internal';
+  | 'internal'
+  | 'campaign_not_found'
+  | 'campaign_state'
+  | 'campaign_changed'
+  | 'same_approver'
+  | 'no_recipients'
+  | 'import_failed'
+  | 'invalid_csv'
+  | 'exclusion_list_not_found';
 
 const TITLES: Record<ProblemCode, string> = {
+  campaign_not_found: 'Campaign not found',
+  campaign_state: 'Not allowed in the campaign’s status',
+  campaign_changed: 'Campaign changed meanwhile',
+  same_approver: 'Approval needs a second operator',
+  no_recipients: 'Campaign has no recipients',
+  import_failed: 'Recipient file could not be imported',
+  invalid_csv: 'Invalid CSV file',
+  exclusion_list_not_found: 'Exclusion list not found',
   invalid_phone: 'Invalid phone number',
   not_sms_capable: 'Phone number cannot receive SMS',
   unknown_route: 'Unknown route',
@@ -48,7 +63,6 @@ const TITLES: Record<ProblemCode, string> = {
   channel_not_allowed: 'Channel not allowed for this purpose',
   consent_required: 'Recipient consent required',
   content_blocked: 'Content blocked by a content rule',
-  unsupported_content: 'Content not supported yet',
   missing_variable: 'Missing template variable',
   invalid_variable: 'Invalid template variable',
   render_failed: 'Template could not be rendered',

@@ -14,6 +14,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { Store } from '../store/store.js';
 import { bearerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { cancelMessageRoutes } from './routes/cancel-message.js';
 import { healthRoutes } from './routes/health.js';
 import { purposeRoutes } from './routes/purposes.js';
@@ -100,6 +101,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     await v1.register(suppressionRoutes, { deps });
     await v1.register(readMessageRoutes, { deps });
     await v1.register(cancelMessageRoutes, { deps });
+    await v1.register(campaignRoutes, { deps, templates });
   });
   await app.register(webhookRoutes, { deps });
   if (deps.sandboxControl) await app.register(deps.sandboxControl);

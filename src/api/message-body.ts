@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_STATUSES } from '../core/message-states.js';
+import { LINE_LIMITS } from '../core/text/line-limits.js';
 import { RouteStepInput } from '../config/route-steps.js';
 
 /** At most this many messages in one batch request. */
@@ -10,6 +11,59 @@ const MAX_VARIABLES_BYTES = 64 * 1024;
 const Text = z.string().min(1).max(10_000);
 const ChannelText = z.strictObject({ text: Text });
 const Instant = z.iso.datetime({ offset: true });
+
+const TemplateKey = z.string().min(1).max(100);
+
+/**
+ * A LINE notification message (template), as `POST /v2/bot/message/pnp/templated/push` takes it, within LINE's
+ * documented limits; LINE's keys are fixed by the template, the contents and URLs are the message's own.
+ */
+const LinePnpTemplate = z
+  .strictObject({
+    templateKey: TemplateKey.meta({ description: 'The LINE template to fill, e.g. shipment_completed_ja' }),
+    emphasizedItem: z
+      .strictObject({
+        itemKey: TemplateKey,
+        content: z.string().min(1).max(LINE_LIMITS.pnpEmphasizedItemMaxCharacters),
+      })
+      .optional()
+      .meta({ description: 'The large item at the top' }),
+    items: z
+      .array(
+        z.strictObject({
+          itemKey: TemplateKey,
+          content: z.string().min(1).max(LINE_LIMITS.pnpItemMaxCharacters),
+        }),
+      )
+      .max(LINE_LIMITS.pnpMaxItems)
+      .optional()
+      .meta({ description: 'Each itemKey at most once, emphasizedItem included' }),
+    buttons: z
+      .array(
+        z.strictObject({
+          buttonKey: TemplateKey,
+          url: z.url({ protocol: /^https?$/ }).max(LINE_LIMITS.pnpButtonUrlMaxCharacters),
+        }),
+      )
+      .max(LINE_LIMITS.pnpMaxButtons)
+      .optional()
+      .meta({ description: 'Each buttonKey at most once' }),
+  })
+  .superRefine((t, ctx) => {
+    const items = new Set(t.emphasizedItem ? [t.emphasizedItem.itemKey] : []);
+    t.items?.forEach((item, i) => {
+      if (items.has(item.itemKey))
+        ctx.addIssue({ code: 'custom', path: ['items', i, 'itemKey'], message: 'itemKey used twice' });
+      items.add(item.itemKey);
+    });
+    const buttons = new Set<string>();
+    t.buttons?.forEach((button, i) => {
+      if (buttons.has(button.buttonKey))
+        ctx.addIssue({ code: 'custom', path: ['buttons', i, 'buttonKey'], message: 'buttonKey used twice' });
+      buttons.add(button.buttonKey);
+    });
+  });
+export type LinePnpTemplateInput = z.output<typeof LinePnpTemplate>;
 
 /** The body of POST /v1/messages, and of each item of a batch. */
 export const MessageBody = z.strictObject({
@@ -48,7 +102,17 @@ export const MessageBody = z.strictObject({
   text: Text.optional().meta({ description: 'The text for every channel without its own content' }),
   content: z
     .strictObject({
-      line_pnp: ChannelText.optional(),
+      line_pnp: z
+        .strictObject({ text: Text.optional(), template: LinePnpTemplate.optional() })
+        .refine(
+          (c) => (c.text === undefined) !== (c.template === undefined),
+          'give text or template, not both',
+        )
+        .optional()
+        .meta({
+          description:
+            'A flexible notification message (text) or a LINE notification message (template): one of the two',
+        }),
       line_push: ChannelText.optional(),
       sms: ChannelText.optional(),
       email: z

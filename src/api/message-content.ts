@@ -6,7 +6,7 @@ import { checkContent } from '../core/text/rules/check-content.js';
 import type { Finding, RuleLevels } from '../core/text/rules/content-rule.js';
 import type { ChannelContent, MessageContent } from '../store/records.js';
 import { ApiError, validationFailed } from './api-error.js';
-import type { MessageBody } from './message-body.js';
+import type { LinePnpTemplateInput, MessageBody } from './message-body.js';
 import type { ResolvedTemplate } from './template-resolver.js';
 
 export const CHANNEL_NAMES_JA: Record<Channel, string> = {
@@ -24,30 +24,43 @@ function missingContent(channel: Channel, needed: string): ApiError {
   );
 }
 
+/** Any channel's content as the request may give it. */
+type InlineChannel = { text?: string; subject?: string; html?: string; template?: LinePnpTemplateInput };
+
+/** One channel's content as given in the request: its own text (or LINE template), else the common text. */
+function inlineChannel(value: InlineChannel, common: string | undefined): ChannelContent {
+  if (value.template !== undefined) {
+    const { templateKey, ...body } = value.template;
+    return { text: '', pnpTemplate: { templateKey, body } };
+  }
+  const one: ChannelContent = { text: value.text ?? common ?? '' };
+  if (value.subject !== undefined) one.subject = value.subject;
+  if (value.html !== undefined) one.html = value.html;
+  return one;
+}
+
 /** Text given in the request itself: one text for every channel, overridden per channel. */
 function inlineContent(body: MessageBody, channels: readonly Channel[]): MessageContent {
   for (const channel of channels) {
-    const own = body.content?.[channel];
+    const own = body.content?.[channel] as InlineChannel | undefined;
+    if (own?.template !== undefined) continue;
     const text = own?.text ?? body.text;
     if (text !== undefined && (channel !== 'email' || body.content?.email?.subject !== undefined)) continue;
     throw missingContent(
       channel,
-      channel === 'email' ? 'content.email.subject and text' : `text or content.${channel}.text`,
+      channel === 'email'
+        ? 'content.email.subject and text'
+        : channel === 'line_pnp'
+          ? 'text, content.line_pnp.text or content.line_pnp.template'
+          : `text or content.${channel}.text`,
     );
   }
   const content: MessageContent = {};
   if (body.text !== undefined) content.text = body.text;
   if (body.content) {
     const out: Partial<Record<Channel, ChannelContent>> = {};
-    for (const [channel, value] of Object.entries(body.content) as [
-      Channel,
-      { text?: string; subject?: string; html?: string } | undefined,
-    ][]) {
-      if (value === undefined) continue;
-      const one: ChannelContent = { text: value.text ?? body.text ?? '' };
-      if (value.subject !== undefined) one.subject = value.subject;
-      if (value.html !== undefined) one.html = value.html;
-      out[channel] = one;
+    for (const [channel, value] of Object.entries(body.content) as [Channel, InlineChannel | undefined][]) {
+      if (value !== undefined) out[channel] = inlineChannel(value, body.text);
     }
     content.channels = out;
   }
@@ -132,14 +145,6 @@ export function messageContent(
     ]);
   }
   const content = template ? templateContent(body, channels, template) : inlineContent(body, channels);
-  if (channels.includes('line_pnp') && content.channels?.line_pnp?.pnpTemplate) {
-    // Stored templates may hold one, but the LINE client sends flexible (text) notification messages only so far.
-    throw new ApiError(
-      422,
-      'unsupported_content',
-      'LINE通知メッセージのテンプレート形式はまだ送信できません。テキストで指定してください / LINE notification message templates cannot be sent yet: give line_pnp text instead',
-    );
-  }
   blockedFindings(content, channels, policy, levels);
   return content;
 }

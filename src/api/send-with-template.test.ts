@@ -161,7 +161,7 @@ describe('content rules at acceptance', () => {
 });
 
 describe('POST /v1/messages with a LINE notification message template', () => {
-  it('refuses it clearly until the LINE client can send templates, rather than sending an empty message', async () => {
+  async function createPnpTemplate(emphasized: string) {
     const created = await t.app.inject({
       method: 'POST',
       url: '/v1/templates',
@@ -173,7 +173,7 @@ describe('POST /v1/messages with a LINE notification message template', () => {
           line_pnp: {
             template: {
               templateKey: 'payment_reminder_ja',
-              emphasizedItem: { itemKey: 'amount', content: '{{ amount | yen }}' },
+              emphasizedItem: { itemKey: 'price_001_ja', content: emphasized },
             },
           },
           sms: { text: 'ご請求額{{ amount | yen }}' },
@@ -181,8 +181,35 @@ describe('POST /v1/messages with a LINE notification message template', () => {
       },
     });
     if (created.statusCode >= 300) throw new Error(created.body);
+  }
+
+  it('renders the LINE template at acceptance, for the LINE client to send as a template', async () => {
+    await createPnpTemplate('{{ amount | yen }}');
     const res = await send({ ...base, template: 'pnp-template', variables: { amount: 5000 } });
+    expect(res.statusCode).toBe(202);
+    const stored = await t.store.getMessage(res.json().id);
+    expect(stored!.content.channels?.line_pnp).toEqual({
+      text: '',
+      pnpTemplate: {
+        templateKey: 'payment_reminder_ja',
+        body: { emphasizedItem: { itemKey: 'price_001_ja', content: '5,000円' } },
+      },
+    });
+  });
+
+  it('refuses, when accepting, a rendering beyond LINE’s limits: not a failed send later', async () => {
+    await createPnpTemplate('{{ note }}');
+    const res = await send({
+      ...base,
+      template: 'pnp-template',
+      variables: { note: 'x'.repeat(16), amount: 1 },
+    });
     expect(res.statusCode).toBe(422);
-    expect(res.json()).toMatchObject({ code: 'unsupported_content' });
+    expect(res.json()).toMatchObject({
+      code: 'content_blocked',
+      findings: [
+        { channel: 'line_pnp', ruleId: 'pnp_template_fields', field: 'body.emphasizedItem.content' },
+      ],
+    });
   });
 });

@@ -1,6 +1,7 @@
 import type { TodokeConfig } from '../config/config.js';
 import { accountsForChannel } from '../config/route-steps.js';
 import type { Channel } from '../core/channels.js';
+import { listPrice, type PriceBook } from '../core/price-book.js';
 import type { PurposePolicy } from '../core/purposes.js';
 import { renderTemplate, type RenderedChannel } from '../core/templates/index.js';
 import { findGarbledCharacters, type GarbledCharacter } from '../core/text/garbled-characters.js';
@@ -10,7 +11,7 @@ import type { Finding } from '../core/text/rules/content-rule.js';
 import { renderFailure } from './message-content.js';
 import type { ResolvedTemplate } from './template-resolver.js';
 
-/** What one recipient would cost through one account, from the account's configured `price.unit` (yen). */
+/** What one recipient would cost through one account, at the account's list price (`price.unit` or first tier). */
 export interface CostEstimate {
   account: string;
   provider: string;
@@ -38,9 +39,10 @@ export interface Preview {
   channels: Partial<Record<Channel, ChannelPreview>>;
 }
 
+/** Yen per unit before volume counts: the flat price, or the first tier's (validated when the config was read). */
 function unitPriceOf(config: Record<string, unknown>): number | null {
-  const price = config.price as { unit?: unknown } | undefined;
-  return typeof price?.unit === 'number' ? price.unit : null;
+  const book = config.price as PriceBook | undefined;
+  return book === undefined ? null : listPrice(book);
 }
 
 function unitsOf(provider: string, measurement: TextMeasurement | null): number {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.js';
+import { campaignCommand } from './campaign.js';
 import { keysCommand } from './keys.js';
 import { sandboxCommand } from './sandbox.js';
 import { startCommand } from './start.js';
@@ -10,6 +11,7 @@ const program = new Command('todoke')
 program.addCommand(startCommand());
 program.addCommand(sandboxCommand());
 program.addCommand(keysCommand());
+program.addCommand(campaignCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

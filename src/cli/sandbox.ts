@@ -6,6 +6,9 @@ interface SandboxCliOptions {
   port: string;
   linePort: string;
   twilioPort: string;
+  karadenPort: string;
+  vonagePort: string;
+  smtpPort: string;
   dataDir: string;
   lineWebhookUrl?: string;
   lineToken: string;
@@ -17,10 +20,15 @@ interface SandboxCliOptions {
 /** `todoke sandbox`: the provider emulators alone, so other systems can rehearse against them. */
 export function sandboxCommand(): Command {
   return new Command('sandbox')
-    .description('run the LINE and Twilio emulators and their control API on their own')
+    .description(
+      'run the LINE, Twilio, 空電プッシュ (Karaden), Vonage and SMTP emulators and their control API on their own',
+    )
     .option('--port <port>', 'control API port (/__sandbox/…)', '8090')
     .option('--line-port <port>', 'LINE emulator port', '8091')
     .option('--twilio-port <port>', 'Twilio emulator port', '8092')
+    .option('--karaden-port <port>', '空電プッシュ (Karaden) emulator port', '8093')
+    .option('--vonage-port <port>', 'Vonage emulator port', '8094')
+    .option('--smtp-port <port>', 'SMTP emulator port', '2525')
     .option('--data-dir <dir>', 'where settings, ledger and pending webhooks are kept', './data/sandbox')
     .option(
       '--line-webhook-url <url>',
@@ -48,6 +56,9 @@ export function sandboxCommand(): Command {
         controlPort: Number(o.port),
         linePort: Number(o.linePort),
         twilioPort: Number(o.twilioPort),
+        karadenPort: Number(o.karadenPort),
+        vonagePort: Number(o.vonagePort),
+        smtpPort: Number(o.smtpPort),
       });
       if (o.lineWebhookUrl) {
         sandbox.configureLineChannel({
@@ -62,6 +73,9 @@ export function sandboxCommand(): Command {
           `todoke sandbox — control ${sandbox.controlUrl}/__sandbox/`,
           `  LINE   ${sandbox.lineBaseUrl}`,
           `  Twilio ${sandbox.twilioBaseUrl}`,
+          `  Karaden ${sandbox.karadenBaseUrl}`,
+          `  Vonage ${sandbox.vonageBaseUrl}`,
+          `  SMTP   ${sandbox.smtpUrl}`,
         ].join('\n'),
       );
       const stop = () => void sandbox.close().then(() => process.exit(0));

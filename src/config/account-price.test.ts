@@ -26,4 +26,34 @@ accounts:
       ),
     ).toThrow(/accounts\.twilio\.price\.unit/);
   });
+
+  it('keeps tiered prices by monthly volume, and refuses tiers out of order', () => {
+    const config = loadConfig(
+      { TODOKE_CONFIG: 'todoke.yml' },
+      () => `
+accounts:
+  twilio:
+    provider: twilio
+    accountSid: AC1
+    authToken: t
+    from: "+15005550006"
+    price: { tiers: [{ upTo: 100000, unit: 8 }, { unit: 7 }] }
+`,
+    );
+    expect(config.accounts.twilio!.price).toEqual({ tiers: [{ upTo: 100000, unit: 8 }, { unit: 7 }] });
+    expect(() =>
+      loadConfig(
+        { TODOKE_CONFIG: 'todoke.yml' },
+        () => `
+accounts:
+  twilio:
+    provider: twilio
+    accountSid: AC1
+    authToken: t
+    from: "+15005550006"
+    price: { tiers: [{ upTo: 100, unit: 8 }, { upTo: 50, unit: 7 }, { unit: 6 }] }
+`,
+      ),
+    ).toThrow(/accounts\.twilio\.price\.tiers.*tier 2/);
+  });
 });

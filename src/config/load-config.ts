@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { priceBookProblem } from '../core/price-book.js';
 import { parseDuration, type Route } from '../core/route.js';
 import { getProvider } from '../providers/registry.js';
 import type { AccountConfig, TodokeConfig } from './config.js';
@@ -76,14 +77,37 @@ function parseSections(raw: Record<string, unknown>, problems: Problems): FileSe
   return file as FileSettings;
 }
 
+const PriceBookInput = z
+  .strictObject({
+    unit: z.number().nonnegative().optional(),
+    tiers: z
+      .array(z.strictObject({ upTo: z.int().positive().optional(), unit: z.number().nonnegative() }))
+      .min(1)
+      .optional(),
+    mode: z.enum(['graduated', 'volume']).optional(),
+  })
+  .superRefine((book, ctx) => {
+    if ((book.unit === undefined) === (book.tiers === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'set either unit (yen per unit) or tiers', path: [] });
+    } else if (book.tiers !== undefined) {
+      const problem = priceBookProblem({ tiers: book.tiers });
+      if (problem !== null) ctx.addIssue({ code: 'custom', message: problem, path: ['tiers'] });
+    } else if (book.mode !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'mode applies to tiers only', path: ['mode'] });
+    }
+  });
+
 const AccountCommon = z.looseObject({
   provider: z.string().min(1),
   baseUrl: z.url().optional(),
   rateLimit: z.number().positive().optional(),
   concurrency: z.int().min(1).optional(),
   timeoutMs: z.int().min(1).optional(),
-  /** Yen per billable unit (SMS part or carrier unit, delivered LINE message): attempt costs and previews. */
-  price: z.strictObject({ unit: z.number().nonnegative() }).optional(),
+  /**
+   * Yen per billable unit (SMS part or carrier unit, delivered LINE message): attempt costs and previews. A flat
+   * `unit`, or `tiers` by the account's units this month (graduated, or `mode: volume`).
+   */
+  price: PriceBookInput.optional(),
 });
 const COMMON_KEYS = new Set([
   'name',

@@ -2,6 +2,7 @@ import type { AccountConfig } from '../config/config.js';
 import type { ClientDeps, ProviderClient, ProviderDefinition } from '../providers/provider.js';
 import { getProvider } from '../providers/registry.js';
 import { intervalForLimit } from '../core/gcra.js';
+import type { PriceBook } from '../core/price-book.js';
 import type { Store } from '../store/store.js';
 import { AccountLimiter, type SharedRateSource } from './account-limiter.js';
 
@@ -13,15 +14,15 @@ export interface AccountRuntime {
   provider: ProviderDefinition<any>;
   client: ProviderClient;
   limiter: AccountLimiter;
-  /** Yen per billable unit (SMS part, delivered LINE message), when the config names a price. */
-  unitPrice: number | null;
+  /** What billable units (SMS parts, delivered LINE messages) cost, when the config names a price. */
+  price: PriceBook | null;
 }
 
 export type Accounts = Map<string, AccountRuntime>;
 
-function unitPriceOf(config: AccountConfig): number | null {
-  const price = config.price as { unit?: unknown } | undefined;
-  return typeof price?.unit === 'number' ? price.unit : null;
+/** The account's price book, as the config (validated at load) gives it. */
+export function priceBookOf(config: AccountConfig): PriceBook | null {
+  return (config.price as PriceBook | undefined) ?? null;
 }
 
 /**
@@ -62,7 +63,7 @@ export function createAccounts(
         undefined,
         store ? sharedRateFrom(store, name, config.rateLimit) : null,
       ),
-      unitPrice: unitPriceOf(config),
+      price: priceBookOf(config),
     });
   }
   return accounts;

@@ -1,7 +1,7 @@
 import { applyReceipt } from '../core/apply-receipt.js';
 import type { AttemptRecord, MessageRecord } from '../store/records.js';
 import type { EngineContext } from './engine-context.js';
-import { textFor } from './request-for.js';
+import { requestFor, textFor } from './request-for.js';
 import { toChange } from './to-change.js';
 
 /**
@@ -40,11 +40,20 @@ export async function lookUpOverdueReceipts(
       });
       const change = toChange(message, decision, {
         now,
-        unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
-        accountOf: () => attempt.account,
+        priceUnits: ctx.priceUnits,
+        attemptOf: () => attempt,
         touchMessage: true,
       });
       return ctx.store.commit(change);
+    }
+    if (
+      attempt.providerMessageId === null &&
+      attempt.status === 'unknown' &&
+      client?.resendsSafely?.(attempt.channel)
+    ) {
+      const written = await resendSafely(ctx, message, attempt, now);
+      if (written === null) continue;
+      return written;
     }
     if (
       attempt.providerMessageId === null &&
@@ -78,6 +87,58 @@ export async function lookUpOverdueReceipts(
     }
   }
   return false;
+}
+
+/**
+ * Sends an attempt with an unknown outcome again through a provider that de-duplicates it (see
+ * ProviderClient.resendsSafely), within the account's limits. Delivered (now or the first time): the attempt is
+ * delivered; unreachable: undelivered. Any other answer settles nothing (null) and the step's deadline stands.
+ */
+async function resendSafely(
+  ctx: EngineContext,
+  message: MessageRecord,
+  attempt: AttemptRecord,
+  now: number,
+): Promise<boolean | null> {
+  const account = ctx.accounts.get(attempt.account)!;
+  const slot = await account.limiter.acquire(message.priority);
+  let outcome;
+  try {
+    await slot.ready();
+    outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
+  } finally {
+    slot.release();
+  }
+  ctx.metrics.attempts.inc({
+    channel: attempt.channel,
+    provider: account.provider.id,
+    outcome: outcome.kind,
+  });
+  if (outcome.kind !== 'delivered' && outcome.kind !== 'unreachable') return null;
+  const receipt = {
+    status: outcome.kind === 'delivered' ? ('delivered' as const) : ('undelivered' as const),
+    errorCode: outcome.kind === 'unreachable' ? outcome.code : null,
+    units: outcome.kind === 'delivered' ? (outcome.units ?? null) : null,
+    occurredAt: now,
+  };
+  const decision = applyReceipt(message, attempt, receipt, now);
+  decision.events.push({ type: 'resent_safely', attemptId: attempt.id, data: { outcome: outcome.kind } });
+  const change = toChange(message, decision, {
+    now,
+    priceUnits: ctx.priceUnits,
+    attemptOf: () => attempt,
+    touchMessage: true,
+  });
+  if (outcome.kind === 'delivered' && outcome.providerMessageId !== undefined) {
+    const own = change.attempts?.find((a) => a.id === attempt.id);
+    if (own) own.patch.providerMessageId = outcome.providerMessageId;
+    else
+      (change.attempts ??= []).push({
+        id: attempt.id,
+        patch: { providerMessageId: outcome.providerMessageId },
+      });
+  }
+  return ctx.store.commit(change);
 }
 
 /** Waiting for a receipt on the message's current step, past its deadline (and past the grace after a restart). */

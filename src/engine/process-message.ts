@@ -74,8 +74,8 @@ async function workMessage(ctx: EngineContext, latest: { message: MessageRecord 
       const change = toChange(message, decision, {
         now,
         messagePatch: { leaseOwner: null, leaseUntil: null },
-        unitPrice: (a) => ctx.accounts.get(a)?.unitPrice ?? null,
-        accountOf: (id) => attempts.find((a) => a.id === id)?.account,
+        priceUnits: ctx.priceUnits,
+        attemptOf: (id) => attempts.find((a) => a.id === id),
       });
       if (await ctx.store.commit(change)) {
         countFallbacks(ctx, decision);
@@ -126,8 +126,8 @@ async function sendOnce(
     const change = toChange(message, decision, {
       now,
       messagePatch: { nextRunAt: leaseUntil, leaseOwner: ctx.owner, leaseUntil },
-      unitPrice: () => null,
-      accountOf: (id) => attempts.find((a) => a.id === id)?.account,
+      priceUnits: () => null,
+      attemptOf: (id) => attempts.find((a) => a.id === id),
     });
     change.newAttempts = [attempt];
     change.events!.push({
@@ -207,8 +207,8 @@ async function recordOutcome(
     decision.message.nextRunAt <= now;
   const options = {
     now,
-    unitPrice: (a: string) => ctx.accounts.get(a)?.unitPrice ?? null,
-    accountOf: () => attempt.account,
+    priceUnits: ctx.priceUnits,
+    attemptOf: () => attempt,
   };
   // When the next move is due at once this engine keeps the lease and goes on; otherwise it lets go.
   const leasePatch = dueNow

@@ -1,15 +1,15 @@
 import type { Decision } from '../core/decision.js';
-import type { MessageRecord } from '../store/records.js';
+import type { AttemptRecord, MessageRecord } from '../store/records.js';
 import type { Change, MessagePatch } from '../store/store.js';
 
 export interface ToChangeOptions {
   now: number;
   /** Extra fields for the message (lease handling). */
   messagePatch?: MessagePatch;
-  /** Yen per unit for an account, to price attempts whose units the decision sets. */
-  unitPrice: (account: string) => number | null;
-  /** The account of each attempt the decision touches. */
-  accountOf: (attemptId: string) => string | undefined;
+  /** Yen for an attempt whose units the decision sets (null: its account has no price). */
+  priceUnits: (attempt: AttemptRecord, units: number) => number | null;
+  /** Each attempt the decision touches, as it stood before. */
+  attemptOf: (attemptId: string) => AttemptRecord | undefined;
   /** Write the message update even when the decision has nothing for it (to bump its version). */
   touchMessage?: boolean;
 }
@@ -21,9 +21,9 @@ export function toChange(message: MessageRecord, d: Decision, o: ToChangeOptions
     attempts: d.attempts.map((a) => {
       const attemptPatch = { ...a.patch } as Record<string, unknown>;
       if (a.patch.units != null) {
-        const account = o.accountOf(a.id);
-        const price = account ? o.unitPrice(account) : null;
-        if (price !== null) attemptPatch.cost = a.patch.units * price;
+        const attempt = o.attemptOf(a.id);
+        const cost = attempt ? o.priceUnits(attempt, a.patch.units) : null;
+        if (cost !== null) attemptPatch.cost = cost;
       }
       return a.to ? { id: a.id, to: a.to, patch: attemptPatch } : { id: a.id, patch: attemptPatch };
     }),

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import type { Channel } from '../core/channels.js';
 import type { SendOutcome } from '../core/outcome.js';
+import type { PnpTemplateBody } from '../core/text/line-limits.js';
 
 /** One request to a provider, already rendered for its channel. */
 export interface SendRequest {
@@ -15,6 +16,8 @@ export interface SendRequest {
   email: string | null;
   text: string;
   subject?: string;
+  /** A LINE notification message (template) for line_pnp: sent with its key and body instead of `text`. */
+  pnpTemplate?: { templateKey: string; body: PnpTemplateBody };
   /** Where this account's receipts come back: `${publicUrl}/webhooks/${provider}/${account}`, or null. */
   callbackUrl: string | null;
 }
@@ -34,6 +37,12 @@ export interface ProviderClient {
    * asks the provider whether it took a message like it. `null` when the provider cannot say. Optional.
    */
   findSent?(request: { phone: string; text: string; since: number }): Promise<FoundSent | null>;
+  /**
+   * True when sending the same attempt again cannot reach the person twice (the provider de-duplicates on a key
+   * derived from the attempt, as LINE push does with X-Line-Retry-Key): an attempt whose outcome is unknown is
+   * then settled by sending it again instead of waiting out its step. Optional; absent means never.
+   */
+  resendsSafely?(channel: Channel): boolean;
   close(): Promise<void>;
 }
 
@@ -68,8 +77,32 @@ export interface WebhookRequest {
   rawBody: Buffer;
 }
 
+/**
+ * The provider telling us about a person rather than a message: they stopped accepting messages on a channel
+ * (LINE unfollow: the user blocked the account) or accept them again (LINE follow: added as a friend, or
+ * unblocked). Applied in the order they happened, newest wins, whatever order they arrive in.
+ */
+export interface ContactEvent {
+  /** Unique per provider event (LINE webhookEventId): a redelivered event changes nothing twice. */
+  eventId: string;
+  channel: Channel;
+  /** The person's address on that channel: a LINE user ID for line_push. */
+  address: string;
+  /** `opted_out`: stop sending there until they come back. `opted_in`: they came back. */
+  change: 'opted_out' | 'opted_in';
+  /** Why, as recorded on the suppression: `line_unfollow`, `line_follow`. */
+  reason: string;
+  occurredAt: number;
+}
+
 export type WebhookParseResult =
-  { ok: true; receipts: Receipt[] } | { ok: false; reason: 'bad_signature' | 'malformed'; detail?: string };
+  | {
+      ok: true;
+      receipts: Receipt[];
+      /** Present when the webhook also reported changes about people (optional: most providers have none). */
+      contactEvents?: ContactEvent[];
+    }
+  | { ok: false; reason: 'bad_signature' | 'malformed'; detail?: string };
 
 /** Settings every account has, whatever its provider. */
 export interface AccountBase {

@@ -13,14 +13,41 @@ export const SANDBOX_TWILIO = {
   accountSid: 'AC00000000000000000000000000000000',
   authToken: 'sandbox-twilio-auth-token',
 };
+export const SANDBOX_KARADEN = {
+  tenantId: '00000000-0000-4000-8000-000000000001',
+  token: 'sandbox-karaden-token',
+  serviceId: 1,
+};
+export const SANDBOX_VONAGE = {
+  apiKey: 'sandbox1',
+  apiSecret: 'sandbox-vonage-secret',
+  signatureSecret: 'sandbox-vonage-signature-secret',
+};
+export const SANDBOX_EMAIL = {
+  user: 'todoke-sandbox',
+  password: 'sandbox-smtp-password',
+  webhookToken: 'sandbox-email-webhook-token',
+};
 
 /**
- * The accounts `npm start` uses when the config file names none: one LINE channel and one Twilio account, both
- * pointed at the local emulators, with LINE webhooks coming back to this server.
+ * The accounts `npm start` uses when the config file names none, all pointed at the local emulators with their
+ * webhooks coming back to this server: one LINE channel (notification messages and push), three SMS gateways in
+ * failover order (Twilio, then 空電プッシュ, then Vonage) and one SMTP server. Prices are illustrative yen.
  */
 export function sandboxAccounts(sandbox: Sandbox, publicUrl: string): Record<string, AccountConfig> {
   sandbox.configureLineChannel({ ...SANDBOX_LINE, webhookUrl: `${publicUrl}/webhooks/line/line-sandbox` });
   sandbox.configureTwilioAccount(SANDBOX_TWILIO);
+  sandbox.configureKaradenAccount({
+    ...SANDBOX_KARADEN,
+    callbackUrl: `${publicUrl}/webhooks/karaden/karaden-sandbox`,
+  });
+  sandbox.configureVonageAccount({ ...SANDBOX_VONAGE, signatureMethod: 'sha256' });
+  sandbox.configureEmailAccount({
+    user: SANDBOX_EMAIL.user,
+    password: SANDBOX_EMAIL.password,
+    bounceUrl: `${publicUrl}/webhooks/email/email-sandbox`,
+    bounceToken: SANDBOX_EMAIL.webhookToken,
+  });
   return {
     'line-sandbox': {
       name: 'line-sandbox',
@@ -43,7 +70,45 @@ export function sandboxAccounts(sandbox: Sandbox, publicUrl: string): Record<str
       accountSid: SANDBOX_TWILIO.accountSid,
       authToken: SANDBOX_TWILIO.authToken,
       from: '+15005550006',
-      price: { unit: 10 },
+      // A gateway's volume discount: the first 100,000 parts of the month at ¥10, every further one at ¥8.
+      price: { tiers: [{ upTo: 100_000, unit: 10 }, { unit: 8 }] },
+    },
+    'karaden-sandbox': {
+      name: 'karaden-sandbox',
+      provider: 'karaden',
+      baseUrl: sandbox.karadenBaseUrl,
+      rateLimit: 50,
+      concurrency: 16,
+      timeoutMs: 10_000,
+      ...SANDBOX_KARADEN,
+      price: { unit: 8 },
+    },
+    'vonage-sandbox': {
+      name: 'vonage-sandbox',
+      provider: 'vonage',
+      baseUrl: sandbox.vonageBaseUrl,
+      rateLimit: 30,
+      concurrency: 16,
+      timeoutMs: 10_000,
+      ...SANDBOX_VONAGE,
+      signatureMethod: 'sha256',
+      from: 'TODOKE',
+      price: { unit: 11 },
+    },
+    'email-sandbox': {
+      name: 'email-sandbox',
+      provider: 'email',
+      baseUrl: sandbox.smtpUrl,
+      rateLimit: 100,
+      concurrency: 8,
+      timeoutMs: 30_000,
+      from: 'noreply@todoke.example',
+      fromName: '届け (sandbox)',
+      user: SANDBOX_EMAIL.user,
+      password: SANDBOX_EMAIL.password,
+      starttls: 'never',
+      webhookToken: SANDBOX_EMAIL.webhookToken,
+      price: { unit: 0 },
     },
   };
 }

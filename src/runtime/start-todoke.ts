@@ -3,11 +3,15 @@ import { mkdirSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createApp } from '../api/create-app.js';
+import { TemplateResolver } from '../api/template-resolver.js';
+import { CampaignRunner } from '../campaigns/runner/campaign-runner.js';
 import type { TodokeConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { closeAccounts, createAccounts } from '../engine/accounts.js';
 import { Circuits } from '../engine/circuits.js';
 import { Engine } from '../engine/engine.js';
+import { MonthlyUsage } from '../engine/monthly-usage.js';
+import type { PriceBook } from '../core/price-book.js';
 import type { EngineContext } from '../engine/engine-context.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
@@ -83,6 +87,13 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   const store = await openStore(config, clock);
   const metrics = createMetrics();
   const accounts = createAccounts(config.accounts, {}, store);
+  const usage = new MonthlyUsage(
+    new Map(
+      [...accounts.values()].flatMap((a) => (a.price ? [[a.name, a.price] as [string, PriceBook]] : [])),
+    ),
+    (account, since) => store.unitsUsedSince(account, since),
+    () => clock.now(),
+  );
   const circuits = new Circuits(clock, (account, open) => metrics.circuitOpen.set({ account }, open ? 1 : 0));
   const ctx: EngineContext = {
     store,
@@ -96,11 +107,33 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     newId: createIdFactory(clock),
     random: Math.random,
     receiptGrace: { startedAt: 0, until: 0 },
+    priceUnits: (attempt, units) => usage.price(attempt.account, attempt.units ?? 0, units),
   };
   if (Object.keys(config.accounts).length === 0) {
     throw new Error('no provider accounts are configured: name them in the TODOKE_CONFIG file');
   }
   const engine = options.engine === false || role === 'api' ? null : new Engine(ctx);
+  // Tiered prices need this month's volume before the first attempt is priced.
+  if (engine) await usage.start();
+  // Campaigns turn their recipients into messages where the engine runs, at each campaign's throttle.
+  const campaignRunner =
+    engine === null
+      ? null
+      : new CampaignRunner(
+          {
+            store,
+            config,
+            clock,
+            newId: ctx.newId,
+            templates: new TemplateResolver(store),
+            onAccepted: () => {
+              engine.wake();
+              store.signal?.('due');
+            },
+          },
+          `campaigns-${ctx.owner}`,
+          { logger },
+        );
   const unsubscribe = await store.subscribe?.((topic) => {
     if (topic === 'due') engine?.wake();
     else engine?.wakeReceipts();
@@ -129,6 +162,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   engine?.start();
+  campaignRunner?.start();
 
   let closing: Promise<void> | null = null;
   return {
@@ -143,8 +177,10 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     close() {
       closing ??= (async () => {
         await app.close();
+        await campaignRunner?.stop();
         await unsubscribe?.();
         await engine?.stop();
+        usage.stop();
         await closeAccounts(accounts);
         await sandbox?.close();
         await store.close();

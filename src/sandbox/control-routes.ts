@@ -2,11 +2,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import type { FaultBoard } from './fault-board.js';
 import { faultRoutes } from './fault-routes.js';
+import { SANDBOX_VONAGE_SIGNATURE_METHODS } from './gateway-accounts.js';
 import type { LatencyTable } from './latency.js';
 import { latencyRoutes } from './latency-routes.js';
 import { e164Schema, numberSettingsUpdateSchema, type NumberSettings } from './number-settings.js';
 import { populationRoutes, type PopulationControl } from './population-routes.js';
 import { describe, problem } from './problem.js';
+import type { KaradenAccountSettings, VonageAccountSettings } from './start-sandbox.js';
 import type { LedgerItem } from './store.js';
 
 /** What the control API works on: the running sandbox. */
@@ -27,11 +29,16 @@ export interface SandboxControl extends PopulationControl {
     botUserId: string;
   };
   configureTwilioAccount(a: { accountSid: string; authToken: string }): void;
+  configureKaradenAccount(a: KaradenAccountSettings): void;
+  configureVonageAccount(a: VonageAccountSettings): void;
 }
 
 const numberParams = z.object({ e164: e164Schema });
 const ledgerQuery = z.object({
-  to: e164Schema.optional(),
+  /** An E.164 number, a LINE user ID (push) or an e-mail address. */
+  to: z
+    .union([e164Schema, z.string().regex(/^U[0-9a-f]{32}$/), z.email().transform((a) => a.toLowerCase())])
+    .optional(),
   limit: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 });
 const lineChannelBody = z.strictObject({
@@ -47,10 +54,27 @@ const twilioAccountBody = z.strictObject({
   accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/),
   authToken: z.string().min(1),
 });
+const callbackUrl = z
+  .url({ protocol: /^https?$/ })
+  .nullable()
+  .optional();
+const karadenAccountBody = z.strictObject({
+  tenantId: z.guid(),
+  token: z.string().min(1),
+  serviceId: z.number().int().positive(),
+  callbackUrl,
+});
+const vonageAccountBody = z.strictObject({
+  apiKey: z.string().length(8),
+  apiSecret: z.string().min(6).max(32),
+  signatureSecret: z.string().min(1).nullable().optional(),
+  signatureMethod: z.enum(SANDBOX_VONAGE_SIGNATURE_METHODS).nullable().optional(),
+  callbackUrl,
+});
 
 /**
  * The sandbox's control API under /__sandbox/: per-number behaviour, the ledger of what each number received,
- * (for a standalone sandbox) the LINE channels and Twilio accounts it accepts, and what operators rehearse
+ * (for a standalone sandbox) the LINE channels and the Twilio, Karaden and Vonage accounts it accepts, and what operators rehearse
  * failures with: faults, a population of numbers, latency. Inputs are checked here with
  * zod, so the plugin works on any Fastify instance whatever its type provider.
  */
@@ -95,6 +119,20 @@ export function controlRoutes(sandbox: SandboxControl): FastifyPluginAsync {
       if (!body.success) return problem(reply, 400, 'invalid_account', describe(body.error));
       sandbox.configureTwilioAccount(body.data);
       return { accountSid: body.data.accountSid };
+    });
+
+    app.put('/__sandbox/karaden/accounts', async (req, reply) => {
+      const body = karadenAccountBody.safeParse(req.body ?? {});
+      if (!body.success) return problem(reply, 400, 'invalid_account', describe(body.error));
+      sandbox.configureKaradenAccount(body.data);
+      return { tenantId: body.data.tenantId, serviceId: body.data.serviceId };
+    });
+
+    app.put('/__sandbox/vonage/accounts', async (req, reply) => {
+      const body = vonageAccountBody.safeParse(req.body ?? {});
+      if (!body.success) return problem(reply, 400, 'invalid_account', describe(body.error));
+      sandbox.configureVonageAccount(body.data);
+      return { apiKey: body.data.apiKey };
     });
 
     await app.register(faultRoutes(sandbox.faults));

@@ -13,17 +13,23 @@ afterAll(async () => {
 });
 
 const NONE = { minMs: 0, maxMs: 0 };
+/** The SMS gateways' emulators, untouched by these tests. */
+const GATEWAYS = { karaden: NONE, vonage: NONE };
 
 describe('emulator latency', () => {
   it('is 0 by default: answers come at once', async () => {
-    expect((await r.control('GET', '/__sandbox/latency')).body).toEqual({ line: NONE, twilio: NONE });
+    expect((await r.control('GET', '/__sandbox/latency')).body).toEqual({
+      line: NONE,
+      twilio: NONE,
+      ...GATEWAYS,
+    });
     expect((await r.line(E164)).tookMs).toBeLessThan(140);
   });
 
   it('delays every answer of a provider by a time drawn between minMs and maxMs', async () => {
     const put = await r.control('PUT', '/__sandbox/latency', { line: { minMs: 150, maxMs: 180 } });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ line: { minMs: 150, maxMs: 180 }, twilio: NONE });
+    expect(put.body).toEqual({ line: { minMs: 150, maxMs: 180 }, twilio: NONE, ...GATEWAYS });
     for (let i = 0; i < 3; i++) {
       const answer = await r.line(E164);
       expect(answer.status).toBe(200);
@@ -40,10 +46,18 @@ describe('emulator latency', () => {
 
   it('keeps a provider left out of the update, and answers at once again after DELETE', async () => {
     const put = await r.control('PUT', '/__sandbox/latency', { twilio: { minMs: 150, maxMs: 150 } });
-    expect(put.body).toEqual({ line: { minMs: 150, maxMs: 180 }, twilio: { minMs: 150, maxMs: 150 } });
+    expect(put.body).toEqual({
+      line: { minMs: 150, maxMs: 180 },
+      twilio: { minMs: 150, maxMs: 150 },
+      ...GATEWAYS,
+    });
     expect((await r.sms(E164, { callback: false })).tookMs).toBeGreaterThanOrEqual(148);
     expect((await r.control('DELETE', '/__sandbox/latency')).status).toBe(204);
-    expect((await r.control('GET', '/__sandbox/latency')).body).toEqual({ line: NONE, twilio: NONE });
+    expect((await r.control('GET', '/__sandbox/latency')).body).toEqual({
+      line: NONE,
+      twilio: NONE,
+      ...GATEWAYS,
+    });
     expect((await r.line(E164)).tookMs).toBeLessThan(140);
     expect((await r.sms(E164, { callback: false })).tookMs).toBeLessThan(140);
   });
@@ -53,7 +67,7 @@ describe('emulator latency', () => {
       { line: { minMs: 50, maxMs: 10 } },
       { line: { minMs: -1, maxMs: 10 } },
       { line: { minMs: 0 } },
-      { karaden: NONE },
+      { sinch: NONE },
     ]) {
       const res = await r.control('PUT', '/__sandbox/latency', body);
       expect(res.status, JSON.stringify(body)).toBe(400);

@@ -1,6 +1,7 @@
 import { ulid } from 'ulid';
 import {
   DEFAULT_FAULT_DELAY_MS,
+  FAULT_PROVIDERS,
   DEFAULT_REORDER_HOLD_MS,
   isRequestFault,
   type ActiveFault,
@@ -29,6 +30,11 @@ interface Entry {
   delayMs: number;
 }
 
+/** An empty list of faults for every provider. */
+function perProvider(): Record<FaultProvider, Entry[]> {
+  return Object.fromEntries(FAULT_PROVIDERS.map((p) => [p, []])) as unknown as Record<FaultProvider, Entry[]>;
+}
+
 /** The delay a kind uses when none is given; 0 for kinds without one. */
 function defaultDelay(kind: FaultKind): number {
   if (kind === 'slow' || kind === 'delay_receipts') return DEFAULT_FAULT_DELAY_MS;
@@ -45,8 +51,8 @@ function defaultDelay(kind: FaultKind): number {
  */
 export class FaultBoard {
   private readonly all = new Map<string, Entry>();
-  private readonly requests: Record<FaultProvider, Entry[]> = { line: [], twilio: [] };
-  private readonly receipts: Record<FaultProvider, Entry[]> = { line: [], twilio: [] };
+  private readonly requests = perProvider();
+  private readonly receipts = perProvider();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -103,7 +109,7 @@ export class FaultBoard {
 
   clear(): void {
     this.all.clear();
-    for (const p of ['line', 'twilio'] as const) {
+    for (const p of FAULT_PROVIDERS) {
       this.requests[p].length = 0;
       this.receipts[p].length = 0;
     }

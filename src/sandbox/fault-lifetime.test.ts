@@ -119,7 +119,7 @@ describe('fault lifetime', () => {
   it('refuses bad faults with problem+json naming the field', async () => {
     const bad = [
       [{ provider: 'line', kind: 'outage' }, 'kind'],
-      [{ provider: 'karaden', kind: '5xx' }, 'provider'],
+      [{ provider: 'sinch', kind: '5xx' }, 'provider'],
       [{ provider: 'twilio', kind: 'monthly_limit' }, 'kind'],
       [{ provider: 'line', kind: '5xx', delayMs: 100 }, 'delayMs'],
       [{ provider: 'line', kind: '5xx', rate: 1.5 }, 'rate'],

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { MAX_DELAY_MS } from './number-settings.js';
 
-export const FAULT_PROVIDERS = ['line', 'twilio'] as const;
+export const FAULT_PROVIDERS = ['line', 'twilio', 'karaden', 'vonage'] as const;
 export type FaultProvider = (typeof FAULT_PROVIDERS)[number];
 
 /**
- * Faults of the provider's send endpoint (LINE `POST /bot/pnp/push`, Twilio Create Message):
+ * Faults of the provider's send endpoint (LINE `POST /bot/pnp/push`, Twilio Create Message, Karaden メッセージ送信,
+ * Vonage Send an SMS):
  * - 5xx: 500 without taking the message.
- * - 429: rate limited, not taken.
+ * - 429: rate limited, not taken (Vonage: 200 with status 1 "Throttled", as its SMS API answers).
  * - monthly_limit (LINE only): 429 "You have reached your monthly limit.", not taken.
  * - timeout: taken as usual (ledger and webhooks follow), but no answer ever comes.
  * - reset: the connection is reset without an answer; not taken.
@@ -19,8 +20,9 @@ export type RequestFaultKind = (typeof REQUEST_FAULT_KINDS)[number];
 /**
  * Faults of the webhooks and status callbacks the emulators send, decided per accepted message:
  * - duplicate_receipts: each webhook goes twice (LINE: the second as a redelivery of the same event).
- * - reorder_receipts: Twilio `delivered` (or `undelivered`) before `sent`; LINE: held until a later
- *   message's webhook went out (at most `delayMs`).
+ * - reorder_receipts: Twilio `delivered` (or `undelivered`) before `sent`, Vonage the final receipt of a part
+ *   before its `accepted`; LINE and Karaden (one webhook per message): held until a later message's webhook
+ *   went out (at most `delayMs`).
  * - delay_receipts: each webhook goes `delayMs` after it was due; the person still got the message when due.
  */
 export const RECEIPT_FAULT_KINDS = ['duplicate_receipts', 'reorder_receipts', 'delay_receipts'] as const;

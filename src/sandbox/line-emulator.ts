@@ -10,6 +10,10 @@ import type { FaultBoard } from './fault-board.js';
 import { FaultedAnswers, type Refusal, type Respond } from './faulted-answers.js';
 import type { RequestFaultKind } from './fault-spec.js';
 import type { LatencyTable } from './latency.js';
+import { pushToUser, type LinePushDeps } from './line-push.js';
+import { checkMessagesBody, checkTemplateBody, type Checked } from './line-request-checks.js';
+import { RetryKeys } from './line-retry-keys.js';
+import { LineUsers } from './line-users.js';
 import type { LineDeliveryPayload } from './line-webhook.js';
 import type { NumberBook } from './number-book.js';
 import type { MarkedJob, ReceiptFaults } from './receipt-faults.js';
@@ -23,73 +27,25 @@ export interface LineEmulatorDeps {
   faults: FaultBoard;
   receipts: ReceiptFaults;
   latency: LatencyTable;
+  /** Push behaviour per user ID; default: every user follows (kept in memory). Share it with the control API. */
+  users?: LineUsers;
+  /** Retry keys accepted by push; default: a fresh memory. */
+  retryKeys?: RetryKeys;
 }
-
-interface ErrorDetail {
-  message: string;
-  property: string;
-}
-
-/** The request, checked the way LINE checks it. */
-type Checked =
-  { ok: true; to: string; text: string } | { ok: false; message: string; details?: ErrorDetail[] };
 
 const MISSING_AUTH =
   "Authorization header required. Must follow the scheme, 'Authorization: Bearer <ACCESS TOKEN>'";
 const BAD_TOKEN =
   'Authentication failed. Confirm that the access token in the authorization header is valid.';
 const HASH = /^[0-9a-f]{64}$/;
-const TEXT_MAX = 5000;
 
 /** LINE's body limit is 2 MB; beyond it LINE answers 413. */
 const BODY_LIMIT = 2 * 1024 * 1024;
 
-function checkBody(raw: Buffer): Checked {
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch {
-    return { ok: false, message: 'The request body could not be parsed as JSON' };
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, message: 'The request body could not be parsed as JSON' };
-  }
-  const { to, messages } = body as { to?: unknown; messages?: unknown };
-  const details: ErrorDetail[] = [];
-  if (typeof to !== 'string' || to === '') details.push({ message: 'must be specified', property: 'to' });
-  const texts: string[] = [];
-  if (messages === undefined || messages === null) {
-    details.push({ message: 'must be specified', property: 'messages' });
-  } else if (!Array.isArray(messages) || messages.length < 1 || messages.length > 5) {
-    details.push({ message: 'Size must be between 1 and 5', property: 'messages' });
-  } else {
-    messages.forEach((m: unknown, i) => {
-      const message = (typeof m === 'object' && m !== null ? m : {}) as { type?: unknown; text?: unknown };
-      if (typeof message.type !== 'string') {
-        details.push({ message: 'must be specified', property: `messages[${i}].type` });
-      } else if (message.type !== 'text') {
-        texts.push(`[${message.type}]`);
-      } else if (typeof message.text !== 'string') {
-        details.push({ message: 'must be specified', property: `messages[${i}].text` });
-      } else if (message.text.length === 0) {
-        details.push({ message: 'May not be empty', property: `messages[${i}].text` });
-      } else if (message.text.length > TEXT_MAX) {
-        details.push({
-          message: `Length must be between 0 and ${TEXT_MAX}`,
-          property: `messages[${i}].text`,
-        });
-      } else {
-        texts.push(message.text);
-      }
-    });
-  }
-  if (details.length > 0)
-    return { ok: false, message: `The request body has ${details.length} error(s)`, details };
-  return { ok: true, to: to as string, text: texts.join('\n') };
-}
-
+/** Every answer carries a request ID: the handler's own when it set one (push), else a fresh one. */
 function answer(reply: FastifyReply, status: number, body: object): FastifyReply {
-  return reply.code(status).header('x-line-request-id', randomUUID()).send(body);
+  if (!reply.hasHeader('x-line-request-id')) reply.header('x-line-request-id', randomUUID());
+  return reply.code(status).send(body);
 }
 
 /** What LINE answers under request faults, without taking the message. */
@@ -99,17 +55,39 @@ const REFUSALS: Partial<Record<RequestFaultKind, Refusal>> = {
   monthly_limit: { status: 429, body: { message: 'You have reached your monthly limit.' } },
 };
 
-/** One notification message request, checked and (when LINE would take it) stored; answered through `respond`. */
-function push(deps: LineEmulatorDeps, req: FastifyRequest, respond: Respond): void {
+/** The channel whose access token the request carries, after LINE's checks of the token and content type. */
+function channelOf(deps: LineEmulatorDeps, req: FastifyRequest, respond: Respond): string | null {
   const auth = req.headers.authorization;
-  if (auth === undefined || !auth.startsWith('Bearer ')) return respond(401, { message: MISSING_AUTH });
+  if (auth === undefined || !auth.startsWith('Bearer ')) {
+    respond(401, { message: MISSING_AUTH });
+    return null;
+  }
   const channelToken = auth.slice('Bearer '.length).trim();
-  if (!deps.channels.has(channelToken)) return respond(401, { message: BAD_TOKEN });
-
+  if (!deps.channels.has(channelToken)) {
+    respond(401, { message: BAD_TOKEN });
+    return null;
+  }
   const contentType = req.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('application/json')) {
-    return respond(400, { message: `The content type, ${contentType || 'none'}, is not supported` });
+    respond(400, { message: `The content type, ${contentType || 'none'}, is not supported` });
+    return null;
   }
+  return channelToken;
+}
+
+/** A notification message endpoint: how its body is checked, and the status of a message LINE takes. */
+interface NotificationApi {
+  check: (raw: Buffer) => Checked;
+  okStatus: 200 | 202;
+}
+
+/**
+ * One notification message request (flexible or template), checked and (when LINE would take it) stored;
+ * answered through `respond`. Both kinds behave alike per number and send the same delivery event.
+ */
+function notify(deps: LineEmulatorDeps, api: NotificationApi, req: FastifyRequest, respond: Respond): void {
+  const channelToken = channelOf(deps, req, respond);
+  if (channelToken === null) return;
   const tag = req.headers['x-line-delivery-tag'];
   if (typeof tag === 'string' && (tag.length < 16 || tag.length > 100)) {
     return respond(400, {
@@ -117,7 +95,7 @@ function push(deps: LineEmulatorDeps, req: FastifyRequest, respond: Respond): vo
       details: [{ message: 'Length must be between 16 and 100', property: 'X-Line-Delivery-Tag' }],
     });
   }
-  const checked = checkBody(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+  const checked = api.check(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
   if (!checked.ok) {
     const { message, details } = checked;
     return respond(400, details === undefined ? { message } : { message, details });
@@ -128,7 +106,7 @@ function push(deps: LineEmulatorDeps, req: FastifyRequest, respond: Respond): vo
   if (settings === undefined || settings.line === 'not_found') {
     return respond(422, { message: 'Failed to send messages' });
   }
-  if (settings.line === 'blocked') return respond(200, {});
+  if (settings.line === 'blocked') return respond(api.okStatus, {});
 
   const dueAt = Date.now() + settings.lineDelayMs;
   const data = typeof tag === 'string' ? tag : checked.to;
@@ -149,16 +127,22 @@ function push(deps: LineEmulatorDeps, req: FastifyRequest, respond: Respond): vo
   deps.receipts.markLine(channelToken, job);
   // Answer only once the message is on disk: a crash after a 200 must not lose it.
   deps.sender.enqueue([job]).then(
-    () => respond(200, {}),
+    () => respond(api.okStatus, {}),
     () => respond(500, { message: 'Internal Server Error' }),
   );
 }
 
+const FLEXIBLE: NotificationApi = { check: checkMessagesBody, okStatus: 200 };
+const TEMPLATE: NotificationApi = { check: checkTemplateBody, okStatus: 202 };
+
 /**
- * The LINE Messaging API's notification message endpoint (`POST /bot/pnp/push`), at the root of its own server.
- * Each number behaves as set in the NumberBook; an accepted message is stored in the outbox (before the answer)
- * with the moment it reaches the user, when the delivery event goes to the channel's webhook URL. Faults and
- * latency set through the control API change the answer and the webhook.
+ * The LINE Messaging API endpoints todoke sends through, at the root of their own server:
+ * - notification messages, flexible (`POST /bot/pnp/push`, 200) and template
+ *   (`POST /v2/bot/message/pnp/templated/push`, 202). Each number behaves as set in the NumberBook; an accepted
+ *   message is stored in the outbox (before the answer) with the moment it reaches the user, when the delivery
+ *   event goes to the channel's webhook URL.
+ * - push messages to a user ID (`POST /v2/bot/message/push`), with retry keys; see line-push.ts.
+ * Faults and latency set through the control API change the answers and the webhooks of all of them.
  */
 export function buildLineEmulator(deps: LineEmulatorDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: BODY_LIMIT });
@@ -174,10 +158,23 @@ export function buildLineEmulator(deps: LineEmulatorDeps): FastifyInstance {
   app.setNotFoundHandler((_req, reply) => answer(reply, 404, { message: 'Not found' }));
 
   const answers = new FaultedAnswers(app, answer, REFUSALS);
-  app.post('/bot/pnp/push', (req, reply) => {
-    const fault = deps.faults.requestFault('line');
-    answers.serve(req, reply, fault, deps.latency.draw('line'), (respond) => push(deps, req, respond));
-  });
+  const serve = (req: FastifyRequest, reply: FastifyReply, handle: (respond: Respond) => void) =>
+    answers.serve(req, reply, deps.faults.requestFault('line'), deps.latency.draw('line'), handle);
+  app.post('/bot/pnp/push', (req, reply) => serve(req, reply, (r) => notify(deps, FLEXIBLE, req, r)));
+  app.post('/v2/bot/message/pnp/templated/push', (req, reply) =>
+    serve(req, reply, (r) => notify(deps, TEMPLATE, req, r)),
+  );
+  const push: LinePushDeps = {
+    users: deps.users ?? new LineUsers(),
+    retryKeys: deps.retryKeys ?? new RetryKeys(),
+    sender: deps.sender,
+  };
+  app.post('/v2/bot/message/push', (req, reply) =>
+    serve(req, reply, (respond) => {
+      const channel = channelOf(deps, req, respond);
+      if (channel !== null) pushToUser(push, channel, req, reply, respond);
+    }),
+  );
 
   return app;
 }

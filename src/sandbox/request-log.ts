@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
+import { FAULT_PROVIDERS, type FaultProvider } from './fault-spec.js';
 
 /** Kept per provider; beyond it the oldest arrivals are dropped, so a long run cannot exhaust memory. */
 const MAX_PER_PROVIDER = 1_000_000;
 
 const query = z.object({
-  provider: z.enum(['line', 'twilio']),
+  provider: z.enum(FAULT_PROVIDERS),
   /** Only arrivals at or after this moment (ms since the epoch). */
   since: z.coerce.number().optional(),
 });
@@ -16,15 +17,18 @@ const query = z.object({
  * event, before any routing, so refused and failed requests count too, as they do at the real provider. In memory
  * only: a restart of the sandbox starts an empty log.
  *
- * `GET /__sandbox/requests?provider=line|twilio[&since=ms]` → `{"provider","count","at":[…]}`, oldest first;
- * `DELETE /__sandbox/requests` clears both logs.
+ * `GET /__sandbox/requests?provider=line|twilio|karaden|vonage[&since=ms]` → `{"provider","count","at":[…]}`,
+ * oldest first; `DELETE /__sandbox/requests` clears every log.
  */
 export function withRequestLog(
-  servers: { line: FastifyInstance; twilio: FastifyInstance },
+  servers: Record<FaultProvider, FastifyInstance>,
   control: FastifyPluginAsync,
 ): FastifyPluginAsync {
-  const log: Record<'line' | 'twilio', number[]> = { line: [], twilio: [] };
-  for (const provider of ['line', 'twilio'] as const) {
+  const log = Object.fromEntries(FAULT_PROVIDERS.map((p) => [p, [] as number[]])) as unknown as Record<
+    FaultProvider,
+    number[]
+  >;
+  for (const provider of FAULT_PROVIDERS) {
     servers[provider].server.prependListener('request', (req: { method?: string }) => {
       if (req.method !== 'POST') return;
       const arrivals = log[provider];
@@ -53,8 +57,7 @@ export function withRequestLog(
       return { provider, count: at.length, at };
     });
     app.delete('/__sandbox/requests', async (_req, reply) => {
-      log.line.length = 0;
-      log.twilio.length = 0;
+      for (const provider of FAULT_PROVIDERS) log[provider].length = 0;
       return reply.code(204).send();
     });
   };

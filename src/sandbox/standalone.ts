@@ -14,6 +14,8 @@ export async function runStandaloneSandbox(
   control.get('/', async () => ({
     line: sandbox.lineBaseUrl,
     twilio: sandbox.twilioBaseUrl,
+    karaden: sandbox.karadenBaseUrl,
+    vonage: sandbox.vonageBaseUrl,
     control: '/__sandbox/',
   }));
   try {

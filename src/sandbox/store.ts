@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import {
+  gatewayAccountTables,
+  type GatewayAccountTables,
+  type KaradenSandboxAccount,
+  type VonageSandboxAccount,
+} from './gateway-accounts.js';
 import type { StoredNumberSettings, LineBehaviour, SmsBehaviour } from './number-settings.js';
 import type { TwilioMessageRecord } from './twilio-message.js';
 import { settingsTable, type SettingsTable } from './settings-table.js';
@@ -8,14 +14,14 @@ import { twilioMessageTable, type TwilioMessageTable } from './twilio-message-ta
 
 /** One message as it reached a person. */
 export interface LedgerItem {
-  channel: 'line_pnp' | 'sms';
-  provider: 'line' | 'twilio';
-  /** E.164 number. */
+  channel: 'line_pnp' | 'line_push' | 'sms' | 'email';
+  provider: 'line' | 'twilio' | 'karaden' | 'vonage' | 'email';
+  /** E.164 number; the LINE user ID for line_push; the address (lowercased) for e-mail. */
   to: string;
   text: string;
   /** When it reached the person (ISO 8601). */
   at: string;
-  /** The LINE delivery tag or the Twilio message SID. */
+  /** The LINE delivery tag, the Twilio message SID, the Karaden message ID or the Vonage message-id (first part). */
   attemptRef: string;
 }
 
@@ -40,13 +46,15 @@ export interface TwilioAccount {
   authToken: string;
 }
 
-export type OutboxKind = 'line' | 'twilio';
+export type { KaradenSandboxAccount, VonageSandboxAccount } from './gateway-accounts.js';
+
+export type OutboxKind = 'line' | 'twilio' | 'karaden' | 'vonage';
 
 /** A webhook or callback to send at `dueAt`; `ledger` is written the first time it comes due. */
 export interface OutboxRow {
   id: number;
   kind: OutboxKind;
-  /** The LINE channel's access token or the Twilio account SID the job belongs to. */
+  /** The account the job belongs to: LINE access token, Twilio account SID, Karaden token or Vonage API key. */
   account: string;
   dueAt: number;
   attempts: number;
@@ -105,6 +113,7 @@ function toLedgerItem(row: LedgerRow, to?: string): LedgerItem {
 export class SandboxStore {
   private readonly db: Database.Database;
   private readonly twilioMessages: TwilioMessageTable;
+  private readonly gatewayAccounts: GatewayAccountTables;
   /** Sandbox-wide settings kept across restarts. */
   readonly settings: SettingsTable;
   private readonly sql;
@@ -172,6 +181,7 @@ export class SandboxStore {
     const sql = this.sql;
     this.twilioMessages = twilioMessageTable(db);
     this.settings = settingsTable(db);
+    this.gatewayAccounts = gatewayAccountTables(db);
     const twilio = this.twilioMessages;
     this.insertTx = db.transaction(
       (jobs: readonly NewOutboxRow[], twilioMessages: readonly TwilioMessageRecord[]) => {
@@ -255,6 +265,22 @@ export class SandboxStore {
     return rows.map((r) => ({ accountSid: r.account_sid!, authToken: r.auth_token! }));
   }
 
+  saveKaradenAccount(a: KaradenSandboxAccount): void {
+    this.gatewayAccounts.saveKaraden(a);
+  }
+
+  loadKaradenAccounts(): KaradenSandboxAccount[] {
+    return this.gatewayAccounts.loadKaraden();
+  }
+
+  saveVonageAccount(a: VonageSandboxAccount): void {
+    this.gatewayAccounts.saveVonage(a);
+  }
+
+  loadVonageAccounts(): VonageSandboxAccount[] {
+    return this.gatewayAccounts.loadVonage();
+  }
+
   /**
    * Stores jobs to run later, and the Twilio messages they report on, in one transaction; returns the jobs' ids
    * in the same order.
@@ -300,6 +326,11 @@ export class SandboxStore {
   /** Outcomes of sends: jobs done (deleted) and jobs to try again later. */
   applyOutcomes(done: readonly number[], retry: readonly Reschedule[]): void {
     this.outcomesTx(done, retry);
+  }
+
+  /** Records what reached a person at once, without an outbox job (e-mail: the SMTP server took it). */
+  recordLedger(e: PendingLedgerEntry & { at: number }): void {
+    this.sql.insertLedger.run(e.channel, e.provider, e.toKey, e.text, e.at, e.attemptRef);
   }
 
   /** What reached one number (by its E.164 number for SMS, by its hash for LINE). */

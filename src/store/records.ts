@@ -175,3 +175,5 @@ export interface SuppressionRecord {
   source: string | null;
   createdAt: number;
 }
+
+export * from './campaign-records.js';

@@ -1,3 +1,4 @@
+import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttemptRecord, NewMessage } from './records.js';
 import type { Store } from './store.js';
@@ -293,6 +294,26 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       });
       expect(await store.getReachability('h', 'line_pnp')).toMatchObject({ outcome: 'reachable' });
       expect(await store.getReachability('h', 'sms')).toBeNull();
+    });
+
+    it('sums the billable units of an account since an instant, by the time in the attempt ids', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      const at = (time: number, account: string, units: number | null) =>
+        newAttempt(m.id, { id: ulid(time), account, units, createdAt: time });
+      const monthStart = Date.UTC(2026, 9, 31, 15); // 1 November 00:00 in Tokyo
+      await store.commit({
+        newAttempts: [
+          at(monthStart - 1, 'sms-a', 5), // last month
+          at(monthStart, 'sms-a', 2),
+          at(monthStart + 86_400_000, 'sms-a', 3),
+          at(monthStart + 1000, 'sms-a', null), // not answered yet
+          at(monthStart + 1000, 'sms-b', 7),
+        ],
+      });
+      expect(await store.unitsUsedSince('sms-a', monthStart)).toBe(5);
+      expect(await store.unitsUsedSince('sms-b', monthStart)).toBe(7);
+      expect(await store.unitsUsedSince('nobody', monthStart)).toBe(0);
     });
 
     it('lists messages newest first with filters and cursor paging', async () => {

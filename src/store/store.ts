@@ -16,6 +16,7 @@ import type {
   TemplateRecord,
   TemplateVersionRecord,
 } from './records.js';
+import type { CampaignStore } from './campaign-store.js';
 
 export type AcceptResult =
   /** Stored now. */
@@ -125,6 +126,8 @@ export interface Store {
   findAttemptByProviderId(provider: string, providerMessageId: string): Promise<AttemptRecord | null>;
 
   getReachability(phoneHmac: string, channel: Channel): Promise<ReachabilityRecord | null>;
+  /** Billable units of an account's attempts made at or after `since` (priced by monthly volume). */
+  unitsUsedSince(account: string, since: number): Promise<number>;
 
   /**
    * Tells the other processes sharing this store that messages are due or receipts arrived, so their engines
@@ -178,4 +181,7 @@ export interface Store {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   /** Revokes a key by id or prefix; false when no active key matched. */
   revokeApiKey(idOrPrefix: string, at: number): Promise<boolean>;
+
+  /** Campaigns (bulk sends): see campaign-store.ts. */
+  readonly campaigns: CampaignStore;
 }

@@ -31,6 +31,8 @@ export async function startSandboxProcess(o: {
         String(linePort),
         '--twilio-port',
         String(twilioPort),
+        // Emulators these tests do not use: any free port, so parallel runs never collide on the defaults.
+        ...['--karaden-port', '0', '--vonage-port', '0', '--smtp-port', '0'],
       ],
       ...['--data-dir', join(o.dir, 'sandbox'), '--line-webhook-url', o.lineWebhookUrl],
     ],

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { applyContactEvents } from '../../engine/apply-receipts.js';
 import { getProvider } from '../../providers/registry.js';
 import { ApiError } from '../api-error.js';
 import type { AppDeps } from '../create-app.js';
@@ -9,10 +10,12 @@ const asBuffer = (_request: unknown, body: Buffer, done: (error: null, body: Buf
 /**
  * POST /webhooks/{provider}/{account}: a provider telling us what became of a request. Signatures are computed
  * over the exact bytes received, so this scope keeps bodies raw. Receipts are stored durably and answered at
- * once (LINE allows 2 s); the engine applies them.
+ * once (LINE allows 2 s); the engine applies them. What the provider says about people (LINE follow/unfollow)
+ * is applied here, before the answer: a few small writes, durable once the provider hears 200.
  */
 export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   const { config, store, clock, metrics } = deps;
+  const contacts = { store, secret: config.secret, logger: deps.logger, newId: deps.newId };
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(
     ['application/json', 'application/x-www-form-urlencoded'],
@@ -80,6 +83,9 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
             receivedAt,
           })),
         );
+      }
+      if (parsed.contactEvents !== undefined && parsed.contactEvents.length > 0) {
+        await applyContactEvents(contacts, `${providerId}/${accountName}`, parsed.contactEvents);
       }
       metrics.webhooks.inc({ provider: providerId, result: 'accepted' });
       reply.code(200).send();

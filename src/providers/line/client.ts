@@ -3,7 +3,9 @@ import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
 import { classifyNetworkError } from '../http-errors.js';
 import type { AccountBase, ClientDeps, ProviderClient, SendRequest } from '../provider.js';
-import { classifyLineAnswer, lineErrorMessage } from './errors.js';
+import { classifyLineAnswer, readLineError, settleResend, type LineAnswer } from './errors.js';
+import { flexibleBody, pushBody, templateBody, templateProblem } from './request-bodies.js';
+import { retryKeyFor } from './retry-key.js';
 
 export interface LineAccount extends AccountBase {
   channelAccessToken: string;
@@ -15,15 +17,29 @@ export function hashPhoneForLine(e164: string): string {
   return createHash('sha256').update(e164).digest('hex');
 }
 
+const header = (value: string | string[] | undefined): string | undefined =>
+  Array.isArray(value) ? value[0] : value;
+
 /**
- * Sends LINE notification messages (flexible): `POST /bot/pnp/push` with the attempt's ULID as
- * X-Line-Delivery-Tag, so the delivery event finds the attempt even when this request timed out.
+ * Sends through one LINE Messaging API channel:
+ * - line_pnp, text: a notification message (flexible), `POST /bot/pnp/push`;
+ * - line_pnp, template: a notification message (template), `POST /v2/bot/message/pnp/templated/push`;
+ *   both with the attempt's ULID as X-Line-Delivery-Tag, so the delivery event finds the attempt even when this
+ *   request timed out. Notification messages have no retry key: they are never resent here.
+ * - line_push: a push message to the user ID, `POST /v2/bot/message/push`, with an X-Line-Retry-Key derived from
+ *   the attempt's ULID. A push whose outcome is unknown (no answer) is resent once with the same key: LINE takes
+ *   it at most once and answers 409 when it had the first.
  */
 export function createLineClient(account: LineAccount, deps: ClientDeps = {}): ProviderClient {
   const base = new URL(account.baseUrl);
   const origin = base.origin;
-  // A base URL may carry a path prefix (a gateway, the sandbox); the API path goes after it.
-  const path = `${base.pathname.replace(/\/+$/, '')}/bot/pnp/push`;
+  // A base URL may carry a path prefix (a gateway, the sandbox); the API paths go after it.
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const paths = {
+    flexible: `${prefix}/bot/pnp/push`,
+    template: `${prefix}/v2/bot/message/pnp/templated/push`,
+    push: `${prefix}/v2/bot/message/push`,
+  };
   const ownPool = deps.dispatcher === undefined;
   const dispatcher: Dispatcher =
     deps.dispatcher ??
@@ -33,33 +49,28 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
       headersTimeout: account.timeoutMs,
       bodyTimeout: account.timeoutMs,
     });
-  const authorization = `Bearer ${account.channelAccessToken}`;
+  const common = [
+    'authorization',
+    `Bearer ${account.channelAccessToken}`,
+    'content-type',
+    'application/json',
+  ];
   const timeoutMs = account.timeoutMs;
 
-  async function send(request: SendRequest): Promise<SendOutcome> {
-    if (request.phone === null) {
-      return {
-        kind: 'unreachable',
-        code: 'line_no_phone',
-        detail: 'notification messages need a phone number',
-      };
-    }
-    // Only the two strings vary; JSON.stringify escapes the text.
-    const body = `{"to":"${hashPhoneForLine(request.phone)}","messages":[{"type":"text","text":${JSON.stringify(request.text)}}]}`;
+  /** One request and what its answer means; the status alone decides a 2xx, whatever the body does next. */
+  async function post(
+    api: LineAnswer['api'],
+    path: string,
+    headers: string[],
+    body: string,
+  ): Promise<SendOutcome> {
     let response: Dispatcher.ResponseData;
     try {
       response = await dispatcher.request({
         origin,
         path,
         method: 'POST',
-        headers: [
-          'authorization',
-          authorization,
-          'content-type',
-          'application/json',
-          'x-line-delivery-tag',
-          request.attemptId,
-        ],
+        headers,
         body,
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
@@ -68,17 +79,53 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
       return classifyNetworkError(error);
     }
     const status = response.statusCode;
+    const requestId = header(response.headers['x-line-request-id']);
     if (status >= 200 && status < 300) {
-      // The status alone decides; a body that breaks off afterwards changes nothing.
       await response.body.dump().catch(() => undefined);
-      return classifyLineAnswer({ status, message: '' });
+      return classifyLineAnswer(
+        api === 'push' ? { api, status, message: '', requestId } : { api, status, message: '' },
+      );
     }
-    const text = await response.body.text().catch(() => '');
-    return classifyLineAnswer({ status, message: lineErrorMessage(text) });
+    const { message, properties } = readLineError(await response.body.text().catch(() => ''));
+    const acceptedRequestId = header(response.headers['x-line-accepted-request-id']);
+    return classifyLineAnswer({ api, status, message, properties, requestId, acceptedRequestId });
+  }
+
+  function sendNotification(request: SendRequest): Promise<SendOutcome> | SendOutcome {
+    if (request.phone === null) {
+      return {
+        kind: 'unreachable',
+        code: 'line_no_phone',
+        detail: 'notification messages need a phone number',
+      };
+    }
+    const headers = [...common, 'x-line-delivery-tag', request.attemptId];
+    const to = hashPhoneForLine(request.phone);
+    const template = request.pnpTemplate;
+    if (template === undefined) return post('pnp', paths.flexible, headers, flexibleBody(to, request.text));
+    const problem = templateProblem(template);
+    // LINE would answer 400: refuse here, without a request, and say which field.
+    if (problem !== null) return { kind: 'rejected', code: 'line_template_invalid', detail: problem };
+    return post('pnp', paths.template, headers, templateBody(to, template));
+  }
+
+  async function sendPush(request: SendRequest): Promise<SendOutcome> {
+    if (request.lineUserId === null) {
+      return { kind: 'unreachable', code: 'line_no_user_id', detail: 'push messages need a LINE user ID' };
+    }
+    const headers = [...common, 'x-line-retry-key', retryKeyFor(request.attemptId)];
+    const body = pushBody(request.lineUserId, request.text);
+    const first = await post('push', paths.push, headers, body);
+    if (first.kind !== 'unknown') return first;
+    return settleResend(first, await post('push', paths.push, headers, body));
   }
 
   return {
-    send,
+    async send(request) {
+      return request.channel === 'line_push' ? sendPush(request) : sendNotification(request);
+    },
+    // A push carries a retry key made from the attempt id: LINE takes a resend of it at most once (24 h).
+    resendsSafely: (channel) => channel === 'line_push',
     async close() {
       // A dispatcher handed in belongs to the caller.
       if (ownPool) await dispatcher.close();

@@ -98,3 +98,69 @@ describe('LINE webhook receipts', () => {
     });
   });
 });
+
+const USER = 'U4af4980629a0c1e0b1d5e2f1a3b4c5d6';
+const followEvent = (type: 'follow' | 'unfollow', eventId: string, timestamp: number) => ({
+  type,
+  mode: 'active',
+  timestamp,
+  source: { type: 'user', userId: USER },
+  webhookEventId: eventId,
+  deliveryContext: { isRedelivery: false },
+  ...(type === 'follow' ? { replyToken: 'r', follow: { isUnblocked: true } } : {}),
+});
+
+describe('LINE follow and unfollow events', () => {
+  it('turn into contact events about the user on line_push, next to delivery receipts', () => {
+    const body = JSON.stringify({
+      destination: 'U1',
+      events: [
+        followEvent('unfollow', 'E-UNFOLLOW', 1764043200000),
+        deliveryEvent('01JD8W6R8Y4C2N5Q7T9V0X1Z3B', 'E-DELIVERY'),
+        followEvent('follow', 'E-FOLLOW', 1764043260000),
+      ],
+    });
+    const result = parseLineWebhook(SECRET, signed(body));
+    expect(result).toEqual({
+      ok: true,
+      receipts: [expect.objectContaining({ eventId: 'E-DELIVERY' })],
+      contactEvents: [
+        {
+          eventId: 'E-UNFOLLOW',
+          channel: 'line_push',
+          address: USER,
+          change: 'opted_out',
+          reason: 'line_unfollow',
+          occurredAt: 1764043200000,
+        },
+        {
+          eventId: 'E-FOLLOW',
+          channel: 'line_push',
+          address: USER,
+          change: 'opted_in',
+          reason: 'line_follow',
+          occurredAt: 1764043260000,
+        },
+      ],
+    });
+  });
+
+  it('skips a follow without a user (none to apply it to), and refuses one without an event ID', () => {
+    const noUser = { ...followEvent('follow', 'E1', 1), source: { type: 'group', groupId: 'C1' } };
+    expect(parseLineWebhook(SECRET, signed(JSON.stringify({ events: [noUser] })))).toEqual({
+      ok: true,
+      receipts: [],
+    });
+    const noId = { ...followEvent('unfollow', 'E2', 1), webhookEventId: undefined };
+    expect(parseLineWebhook(SECRET, signed(JSON.stringify({ events: [noId] })))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: 'unfollow event without webhookEventId',
+    });
+  });
+
+  it('refuses an unfollow signed with another secret', () => {
+    const body = JSON.stringify({ events: [followEvent('unfollow', 'E3', 1)] });
+    expect(parseLineWebhook(SECRET, signed(body, 'forged'))).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+});

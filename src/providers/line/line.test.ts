@@ -178,6 +178,12 @@ describe('LINE answer classification', () => {
       { kind: 'unknown', code: 'line_gateway_error' },
     ],
     [
+      '409 from a notification message endpoint (no retry key there) is rejected',
+      409,
+      '{"message":"Conflict"}',
+      { kind: 'rejected', code: 'line_http_409' },
+    ],
+    [
       '404 (wrong base URL) is rejected',
       404,
       '{"message":"Not found"}',
@@ -236,6 +242,7 @@ describe('LINE provider definition', () => {
     ).toBe(true);
     expect(lineProvider.accountSchema.safeParse({ channelAccessToken: 't' }).success).toBe(false);
     expect(lineProvider.secretFields).toEqual(['channelAccessToken', 'channelSecret']);
-    expect(lineProvider.channels).toEqual(['line_pnp']);
+    // One channel access token serves notification messages and push alike.
+    expect(lineProvider.channels).toEqual(['line_pnp', 'line_push']);
   });
 });

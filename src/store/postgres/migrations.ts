@@ -8,6 +8,7 @@ import {
   recordMigration,
   schemaExists,
 } from './statements.js';
+import { CAMPAIGN_TABLES } from './campaign-migration.js';
 
 /**
  * Schema versions of the PostgreSQL store, applied in order and recorded in `schema_migrations`.
@@ -179,6 +180,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  { version: 4, sql: CAMPAIGN_TABLES },
 ];
 
 /**

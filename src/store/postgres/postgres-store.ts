@@ -33,7 +33,9 @@ import {
   toTemplateVersion,
   type Row,
 } from './rows.js';
+import { firstIdAt } from '../first-id-at.js';
 import * as sql from './statements.js';
+import { PgCampaignStore } from './pg-campaign-store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -61,6 +63,7 @@ export class PostgresStore implements Store {
   private readonly clock: Clock;
   private readonly accepts: CallBatcher<NewMessage, AcceptResult>;
   private closed = false;
+  readonly campaigns: PgCampaignStore;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -82,6 +85,7 @@ export class PostgresStore implements Store {
     // process. Every connection keeps a listener of its own for its whole life; the failing query still rejects.
     this.pool.on('connect', (client) => client.on('error', () => {}));
     this.accepts = new CallBatcher((messages) => this.insertMessages(messages));
+    this.campaigns = new PgCampaignStore(this.pool);
   }
 
   async init(): Promise<void> {
@@ -325,6 +329,11 @@ export class PostgresStore implements Store {
   async getReachability(phoneHmac: string, channel: Channel) {
     const row = await this.row(sql.reachability, [phoneHmac, channel]);
     return row ? toReachability(row) : null;
+  }
+
+  async unitsUsedSince(account: string, since: number): Promise<number> {
+    const row = await this.row(sql.unitsUsedSince, [firstIdAt(since), account]);
+    return Number(row?.units ?? 0);
   }
 
   async createTemplate(template: TemplateRecord, first: TemplateVersionRecord): Promise<boolean> {

@@ -244,6 +244,12 @@ export const markReceiptsProcessed: Statement = {
 
 // ---- reachability ------------------------------------------------------------------------------------------
 
+/** $1: the first id of the span (attempt ids are ULIDs, ordered by time), $2: the account. */
+export const unitsUsedSince: Statement = {
+  name: 'units_used_since',
+  text: `SELECT COALESCE(SUM(units), 0) AS units FROM attempts WHERE id >= $1 AND account = $2`,
+};
+
 export const reachability: Statement = {
   name: 'reachability',
   text: `SELECT phone_hmac, channel, outcome, code, at FROM reachability WHERE phone_hmac = $1 AND channel = $2`,

@@ -30,7 +30,9 @@ import {
   type Row,
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
+import { firstIdAt } from '../first-id-at.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
+import { SqliteCampaignStore } from './sqlite-campaign-store.js';
 
 export interface SqliteStoreOptions {
   /** Database file path. */
@@ -54,12 +56,14 @@ export class SqliteStore implements Store {
   private readonly sql: Statements;
   private readonly writer: Writer;
   private readonly clock: Clock;
+  readonly campaigns: SqliteCampaignStore;
 
   private constructor(options: SqliteStoreOptions, db: Database.Database, writer: Writer) {
     this.clock = options.clock ?? systemClock;
     this.db = db;
     this.sql = prepareStatements(db);
     this.writer = writer;
+    this.campaigns = new SqliteCampaignStore(this.sql.campaigns, writer);
   }
 
   /** Opens (creating and migrating if needed) the store at `options.file`. */
@@ -164,6 +168,11 @@ export class SqliteStore implements Store {
   async getReachability(phoneHmac: string, channel: Channel) {
     const row = this.sql.reachability.get(phoneHmac, channel) as Row | undefined;
     return row ? toReachability(row) : null;
+  }
+
+  async unitsUsedSince(account: string, since: number): Promise<number> {
+    const row = this.sql.unitsUsedSince.get(firstIdAt(since), account) as { units: number };
+    return Number(row.units);
   }
 
   createTemplate(template: TemplateRecord, first: TemplateVersionRecord): Promise<boolean> {

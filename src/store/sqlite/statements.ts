@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { ATTEMPT_PATCH_COLUMNS, MESSAGE_PATCH_COLUMNS } from './rows.js';
+import { prepareCampaignStatements } from './campaign-statements.js';
 
 const LIST_FILTERS = {
   status: 'status = @status',
@@ -24,6 +25,7 @@ export function prepareStatements(db: Database) {
   };
 
   return {
+    campaigns: prepareCampaignStatements(db),
     insertMessage: db.prepare(`
       INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
         route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
@@ -102,6 +104,10 @@ export function prepareStatements(db: Database) {
     markReceiptProcessed: db.prepare(`UPDATE receipts SET processed_at = ? WHERE seq = ?`),
 
     reachability: db.prepare(`SELECT * FROM reachability WHERE phone_hmac = ? AND channel = ?`),
+    // Attempt ids are ULIDs: the id range of a time span is read from the primary key.
+    unitsUsedSince: db.prepare(
+      `SELECT COALESCE(SUM(units), 0) AS units FROM attempts WHERE id >= ? AND account = ?`,
+    ),
     upsertReachability: db.prepare(`
       INSERT INTO reachability (phone_hmac, channel, outcome, code, at) VALUES (@phoneHmac, @channel, @outcome, @code, @at)
       ON CONFLICT (phone_hmac, channel) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, at = excluded.at

@@ -18,6 +18,7 @@ import type {
 import type { AcceptResult, Change } from '../store.js';
 import { newlyAccepted } from '../newly-accepted.js';
 import { bindable, toMessage, type Row } from './rows.js';
+import { runCampaignWrite, type CampaignWriteOp } from './campaign-write-ops.js';
 import type { Statements } from './statements.js';
 
 /** Every write of the SQLite store, as plain data: it can cross to the writer thread. */
@@ -32,6 +33,7 @@ export type WriteOp = (
   | { op: 'removeSuppressions'; addressHmac: string; channels: Channel[]; classes: PurposeClass[] }
   | { op: 'createApiKey'; key: ApiKeyRecord }
   | { op: 'revokeApiKey'; idOrPrefix: string; at: number }
+  | { op: 'campaign'; write: CampaignWriteOp }
 ) & {
   /** On a realtime message's path: committed ahead of bulk work. */
   urgent?: boolean;
@@ -101,6 +103,8 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
       return undefined;
     case 'revokeApiKey':
       return sql.revokeApiKey.run(w.at, w.idOrPrefix, w.idOrPrefix).changes > 0;
+    case 'campaign':
+      return runCampaignWrite(sql.campaigns, w.write);
   }
 }
 

@@ -1,0 +1,100 @@
+import { phoneHmac } from '../core/phone.js';
+import { addressHmac } from '../core/suppression.js';
+import type { CampaignRecipientRecord, StoredRowProblem } from '../store/campaign-records.js';
+import type { CampaignStore } from '../store/campaign-store.js';
+import type { ImportedRecipient, ImportSink, RowProblem } from './imported-recipient.js';
+
+/** Recipients are written in batches this big: one transaction (SQLite) or one statement (PostgreSQL) each. */
+const RECIPIENT_BATCH = 5_000;
+const PROBLEM_BATCH = 1_000;
+/** Problems kept in memory to answer the upload with; the rest are in the store. */
+const FIRST_PROBLEMS = 100;
+
+/** The key that recognises the same person twice: the phone, else the LINE user ID, else the e-mail (HMACs). */
+export function addressKeyOf(secret: string, r: ImportedRecipient): string | null {
+  if (r.phone !== null) return phoneHmac(secret, r.phone);
+  if (r.lineUserId !== null) return addressHmac(secret, 'lineUserId', r.lineUserId);
+  if (r.email !== null) return addressHmac(secret, 'email', r.email);
+  return null;
+}
+
+/**
+ * Where an upload writes: recipients and problems go to the store under the import's own id, in big batches.
+ * Nothing written here is seen by the campaign until the import completes and the campaign is pointed at it.
+ */
+export class RecipientSink implements ImportSink {
+  private recipients: CampaignRecipientRecord[] = [];
+  private problems: StoredRowProblem[] = [];
+  private seq = 0;
+  readonly counts = { recipients: 0, errors: 0, warnings: 0, problemCodes: {} as Record<string, number> };
+  /** The first problems, for the upload's answer. */
+  readonly firstProblems: RowProblem[] = [];
+
+  constructor(
+    private readonly store: CampaignStore,
+    readonly importId: string,
+    private readonly secret: string,
+  ) {}
+
+  async addRecipients(rows: readonly ImportedRecipient[]): Promise<void> {
+    for (const r of rows) {
+      const hmac = r.phone === null ? null : phoneHmac(this.secret, r.phone);
+      this.recipients.push({
+        importId: this.importId,
+        rowNumber: r.rowNumber,
+        phone: r.phone,
+        phoneHmac: hmac,
+        lineUserId: r.lineUserId,
+        email: r.email,
+        externalId: r.externalId,
+        name: r.name,
+        variables: r.variables,
+        addressKey: hmac ?? addressKeyOf(this.secret, r),
+        state: 'pending',
+        reason: null,
+        messageId: null,
+      });
+    }
+    this.counts.recipients += rows.length;
+    if (this.recipients.length >= RECIPIENT_BATCH) await this.flushRecipients();
+  }
+
+  async addProblems(problems: readonly RowProblem[]): Promise<void> {
+    for (const p of problems) {
+      this.problems.push({
+        importId: this.importId,
+        seq: this.seq++,
+        rowNumber: p.rowNumber,
+        column: p.column,
+        code: p.code,
+        severity: p.severity,
+        messageJa: p.messageJa,
+        messageEn: p.messageEn,
+        value: p.value ?? null,
+      });
+      if (p.severity === 'error') this.counts.errors++;
+      else this.counts.warnings++;
+      this.counts.problemCodes[p.code] = (this.counts.problemCodes[p.code] ?? 0) + 1;
+      if (this.firstProblems.length < FIRST_PROBLEMS) this.firstProblems.push(p);
+    }
+    if (this.problems.length >= PROBLEM_BATCH) await this.flushProblems();
+  }
+
+  /** Writes whatever is still buffered. */
+  async flush(): Promise<void> {
+    await this.flushRecipients();
+    await this.flushProblems();
+  }
+
+  private async flushRecipients(): Promise<void> {
+    const batch = this.recipients;
+    this.recipients = [];
+    await this.store.addRecipients(batch);
+  }
+
+  private async flushProblems(): Promise<void> {
+    const batch = this.problems;
+    this.problems = [];
+    await this.store.addProblems(batch);
+  }
+}
