@@ -127,4 +127,23 @@ describe('a notification through LINE, or SMS when LINE cannot reach the person'
     const m = await h.waitForMessage(sent.body.id, (x) => x.status === 'expired');
     expect(m.attempts.map((a: any) => a.status)).toEqual(['accepted']);
   });
+
+  it('waits out each retry backoff before trying again after a provider error', async () => {
+    h.todoke.sandbox!.setNumber('+819011110010', { sms: 'delivered', smsDelayMs: 20 });
+    h.todoke.sandbox!.addFault({ provider: 'twilio', kind: '5xx', count: 2 });
+    const sent = await h.post('/v1/messages', {
+      ...body('09011110010'),
+      route: {
+        steps: [{ channel: 'sms', accounts: ['twilio-sandbox'], retry: { initialBackoff: '300ms' } }],
+      },
+    });
+    const m = await h.waitForMessage(sent.body.id, (x) => x.status === 'delivered', 15_000);
+    expect(m.attempts.map((a: any) => a.status)).toEqual(['failed', 'failed', 'delivered']);
+    // Each retry goes no sooner than the backoff it scheduled (half fixed, half jitter: at least 150 ms, 300 ms).
+    const scheduled = m.events.filter((e: any) => e.type === 'retry_scheduled').map((e: any) => e.data.inMs);
+    expect(scheduled).toHaveLength(2);
+    const at = m.attempts.map((a: any) => Date.parse(a.createdAt));
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(scheduled[0]);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(scheduled[1]);
+  });
 });

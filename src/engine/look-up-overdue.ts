@@ -46,21 +46,13 @@ export async function lookUpOverdueReceipts(
       });
       return ctx.store.commit(change);
     }
-    if (
-      attempt.providerMessageId === null &&
-      attempt.status === 'unknown' &&
-      client?.resendsSafely?.(attempt.channel)
-    ) {
+    const unsettled = attempt.status === 'unknown' || attempt.status === 'sending';
+    if (attempt.providerMessageId === null && unsettled && client?.resendsSafely?.(attempt.channel)) {
       const written = await resendSafely(ctx, message, attempt, now);
       if (written === null) continue;
       return written;
     }
-    if (
-      attempt.providerMessageId === null &&
-      attempt.status === 'unknown' &&
-      client?.findSent &&
-      message.phone
-    ) {
+    if (attempt.providerMessageId === null && unsettled && client?.findSent && message.phone) {
       const found = await client.findSent({
         phone: message.phone,
         text: textFor(message, attempt.channel).text,
@@ -141,10 +133,18 @@ async function resendSafely(
   return ctx.store.commit(change);
 }
 
-/** Waiting for a receipt on the message's current step, past its deadline (and past the grace after a restart). */
+/**
+ * Waiting for a receipt on the message's current step, past its deadline (and past the grace after a restart).
+ * An attempt still "sending" belongs to a process that died mid-request (this engine holds the lease now): found
+ * only after its step's wait is over, it is looked up like an unknown outcome rather than given up unseen.
+ */
 function isOverdue(ctx: EngineContext, message: MessageRecord, a: AttemptRecord, now: number): boolean {
-  if (a.stepIndex !== message.stepIndex || (a.status !== 'accepted' && a.status !== 'unknown')) return false;
-  if (a.receiptDeadline === null) return false;
+  if (a.stepIndex !== message.stepIndex) return false;
+  if (a.status !== 'accepted' && a.status !== 'unknown' && a.status !== 'sending') return false;
+  const step = message.route.steps[a.stepIndex];
+  const deadline =
+    a.receiptDeadline ?? (a.status === 'sending' && step ? a.createdAt + step.fallbackAfterMs : null);
+  if (deadline === null) return false;
   const graced = a.createdAt < ctx.receiptGrace.startedAt;
-  return (graced ? Math.max(a.receiptDeadline, ctx.receiptGrace.until) : a.receiptDeadline) <= now;
+  return (graced ? Math.max(deadline, ctx.receiptGrace.until) : deadline) <= now;
 }

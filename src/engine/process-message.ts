@@ -91,6 +91,9 @@ async function workMessage(ctx: EngineContext, latest: { message: MessageRecord 
     if (next === 'gone') return;
     message = next;
     if (isFinalMessageStatus(message.status)) return;
+    // Go on only when the next move is due at once (this engine kept the lease for it): a retry's backoff, a
+    // receipt wait or a timer leaves the message to be claimed again when it is due.
+    if (message.leaseOwner !== ctx.owner) return;
   }
   ctx.logger.warn(
     { messageId: message.id },
