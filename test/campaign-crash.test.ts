@@ -14,7 +14,7 @@ const behaviours = [
   { line: 'not_found', sms: 'delivered', smsDelayMs: 50 },
 ] as const;
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 describe('a campaign whose server is SIGKILLed mid-run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'todoke-campaign-crash-'));
