@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { acceptanceBenchmark } from './acceptance.js';
 import { batchAcceptanceBenchmark } from './batch-acceptance.js';
+import { clusterRateLimitBenchmark } from './cluster-rate-limit.js';
 import { csvImportBenchmark } from './csv-import.js';
 import { dispatchBenchmark } from './dispatch.js';
 import { rateLimitedDispatchBenchmark } from './dispatch-rate-limited.js';
@@ -16,6 +17,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkOutcome>> = {
   acceptance: acceptanceBenchmark,
   batch: batchAcceptanceBenchmark,
   'csv-import': csvImportBenchmark,
+  cluster: clusterRateLimitBenchmark,
   dispatch: dispatchBenchmark,
   'rate-limit': rateLimitedDispatchBenchmark,
   realtime: realtimeLatencyBenchmark,
