@@ -68,6 +68,49 @@ describe('provider failover inside an SMS step', () => {
     expect(ledger.map((i) => i.provider)).toEqual(['vonage']);
   });
 
+  it('sends the rest of a batch over SMS once LINE answers its monthly limit, without asking LINE again', async () => {
+    const sandbox = h.todoke.sandbox!;
+    const phones = Array.from({ length: 21 }, (_, i) => `+8190444400${String(i).padStart(2, '0')}`);
+    for (const phone of phones) {
+      sandbox.setNumber(phone, { line: 'delivered', lineDelayMs: 20, sms: 'delivered', smsDelayMs: 20 });
+    }
+    // From now on LINE refuses every request of this channel: its monthly limit is reached.
+    sandbox.addFault({ provider: 'line', kind: 'monthly_limit', durationMs: 60_000 });
+    const item = (phone: string, i: number) => ({
+      to: { phone },
+      purpose: 'usage_alert',
+      route: {
+        steps: [
+          { channel: 'line_pnp', fallbackAfter: '10s' },
+          { channel: 'sms', accounts: ['twilio-sandbox'] },
+        ],
+      },
+      text: `ご利用のお知らせ #${i}`,
+      priority: 'bulk',
+    });
+    const first = await h.post('/v1/messages', item(phones[0]!, 0));
+    const opened = await h.waitForMessage(first.body.id, (x) => x.status === 'delivered');
+    expect(opened.attempts.map((a: any) => [a.channel, a.status, a.error?.code ?? null])).toEqual([
+      ['line_pnp', 'failed', 'line_monthly_limit'],
+      ['sms', 'delivered', null],
+    ]);
+    const batch = await h.post('/v1/messages/batch', {
+      items: phones.slice(1).map((p, i) => item(p, i + 1)),
+    });
+    expect(batch.status).toBe(200);
+    const ids = batch.body.items.map((x: any) => x.id as string);
+    const done = await Promise.all(
+      ids.map((id: string) => h.waitForMessage(id, (x) => x.status === 'delivered')),
+    );
+    // The circuit is open: the rest of the batch goes to SMS without one more LINE request.
+    expect(done.flatMap((m) => m.attempts.map((a: any) => a.channel))).toEqual(
+      phones.slice(1).map(() => 'sms'),
+    );
+    for (const phone of phones) expect((await h.ledger(phone)).map((i) => i.channel)).toEqual(['sms']);
+    sandbox.clearFaults();
+    // The circuit stays open until the Japanese month ends, then closes (src/engine/circuits.test.ts).
+  });
+
   it('sends e-mail through the SMTP sandbox when the route says so', async () => {
     const sent = await h.post('/v1/messages', {
       to: { email: 'hanako@example.jp' },
