@@ -6,6 +6,7 @@ import { batchAcceptanceBenchmark } from './batch-acceptance.js';
 import { clusterRateLimitBenchmark } from './cluster-rate-limit.js';
 import { csvImportBenchmark } from './csv-import.js';
 import { dispatchBenchmark } from './dispatch.js';
+import { providerClientsBenchmark } from './provider-clients.js';
 import { rateLimitedDispatchBenchmark } from './dispatch-rate-limited.js';
 import { realtimeLatencyBenchmark } from './realtime-latency.js';
 import { renderMeasureBenchmark } from './render-measure.js';
@@ -18,6 +19,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkOutcome>> = {
   batch: batchAcceptanceBenchmark,
   'csv-import': csvImportBenchmark,
   cluster: clusterRateLimitBenchmark,
+  providers: providerClientsBenchmark,
   dispatch: dispatchBenchmark,
   'rate-limit': rateLimitedDispatchBenchmark,
   realtime: realtimeLatencyBenchmark,
