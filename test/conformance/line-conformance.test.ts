@@ -138,6 +138,36 @@ describe('todoke → LINE: requests match POST /bot/pnp/push', () => {
   });
 });
 
+describe('todoke → LINE: push requests match POST /v2/bot/message/push', () => {
+  it('a push to a linked user, and its resend with the same retry key, are valid; so are both answers', async () => {
+    const client = lineProvider.createClient(account());
+    const push: SendRequest = {
+      ...sendRequest('+818011110009', 'ご予約は明日10時です。'),
+      channel: 'line_push',
+      lineUserId: 'U' + '0123456789abcdef'.repeat(2),
+    };
+    const before = proxy.exchanges.length;
+    expect((await client.send(push)).kind).toBe('delivered');
+    expect((await client.send(push)).kind).toBe('delivered'); // the same attempt again: LINE answers 409
+    await client.close();
+    const [first, again] = proxy.exchanges.slice(before);
+    for (const exchange of [first!, again!]) {
+      expect(api.validateRequest(exchange.request).errors).toEqual([]);
+      expect(exchange.request.headers['x-line-retry-key']).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      );
+    }
+    expect(again!.request.headers['x-line-retry-key']).toBe(first!.request.headers['x-line-retry-key']);
+    expect(first!.response.status).toBe(200);
+    expect(api.validateResponse(first!.request, first!.response).errors).toEqual([]);
+    expect(again!.response.status).toBe(409);
+    expect(again!.response.headers['x-line-accepted-request-id']).toBe(
+      first!.response.headers['x-line-request-id'],
+    );
+    expect(api.validateResponse(again!.request, again!.response).errors).toEqual([]);
+  });
+});
+
 describe('sandbox → todoke: answers match the spec', () => {
   it('200 for a number that receives, and for one that blocked the account', async () => {
     sandbox.setNumber('+818011110002', { line: 'delivered', lineDelayMs: 60_000 });
