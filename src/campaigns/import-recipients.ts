@@ -115,6 +115,12 @@ export async function importRecipients(
     return { ok: false, campaign, summary, problems: sink.firstProblems };
   }
 
+  try {
+    await store.campaigns.indexAddresses(importId);
+  } catch (error) {
+    await deleteImport(store.campaigns, importId);
+    throw error;
+  }
   const now = deps.clock.now();
   const swapped = await store.campaigns.update(
     {

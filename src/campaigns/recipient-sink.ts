@@ -26,6 +26,8 @@ export class RecipientSink implements ImportSink {
   private recipients: CampaignRecipientRecord[] = [];
   private problems: StoredRowProblem[] = [];
   private seq = 0;
+  private inFlight: Promise<void> | null = null;
+  private failure: unknown = undefined;
   readonly counts = { recipients: 0, errors: 0, warnings: 0, problemCodes: {} as Record<string, number> };
   /** The first problems, for the upload's answer. */
   readonly firstProblems: RowProblem[] = [];
@@ -80,21 +82,37 @@ export class RecipientSink implements ImportSink {
     if (this.problems.length >= PROBLEM_BATCH) await this.flushProblems();
   }
 
-  /** Writes whatever is still buffered. */
+  /** Writes whatever is still buffered, and waits until every write is done. */
   async flush(): Promise<void> {
     await this.flushRecipients();
     await this.flushProblems();
+    await this.settle();
   }
 
+  /**
+   * One write at a time is left running while the file is read on: reading the next rows and committing the last
+   * ones overlap (the store commits on a thread of its own), and memory holds at most two batches.
+   */
   private async flushRecipients(): Promise<void> {
     const batch = this.recipients;
     this.recipients = [];
-    await this.store.addRecipients(batch);
+    await this.settle();
+    this.inFlight = this.store.addRecipients(batch).catch((error: unknown) => {
+      this.failure ??= error;
+    });
   }
 
   private async flushProblems(): Promise<void> {
     const batch = this.problems;
     this.problems = [];
+    await this.settle();
     await this.store.addProblems(batch);
+  }
+
+  /** Waits for the write left running; a failed one fails the import here. */
+  private async settle(): Promise<void> {
+    await this.inFlight;
+    this.inFlight = null;
+    if (this.failure !== undefined) throw this.failure;
   }
 }

@@ -37,6 +37,7 @@ async function campaignWith(rows: ImportedRecipient[]) {
   const sink = new RecipientSink(t.store.campaigns, 'import-1', t.deps.config.secret);
   await sink.addRecipients(rows);
   await sink.flush();
+  await t.store.campaigns.indexAddresses('import-1');
   const stored = (await t.store.campaigns.get(c.id))!;
   await t.store.campaigns.update({ ...stored, importId: 'import-1' }, stored.version);
   return c.id as string;

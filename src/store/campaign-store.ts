@@ -60,6 +60,11 @@ export interface CampaignStore {
     reason: string | null,
     limit: number,
   ): Promise<number>;
+  /**
+   * Makes an import's address keys searchable by firstRowsByAddress and deliveredAddressKeys; called once, when an
+   * upload is complete (a store may do it as rows are added, and then does nothing here).
+   */
+  indexAddresses(importId: string): Promise<void>;
   /** For each address key present in the import, the first row that has it. */
   firstRowsByAddress(importId: string, keys: string[]): Promise<Map<string, number>>;
   /** Which of these address keys belong to recipients of these imports whose message was delivered. */

@@ -251,6 +251,8 @@ export function describeCampaignConformance(name: string, makeHarness: () => Pro
         newRecipient('imp', 3, { addressKey: 'k2' }),
         newRecipient('imp', 4, { addressKey: 'k1' }),
       ]);
+      await store.campaigns.indexAddresses('imp');
+      await store.campaigns.indexAddresses('imp'); // once more changes nothing
       const first = await store.campaigns.firstRowsByAddress('imp', ['k1', 'k2', 'k3', 'k1']);
       expect([...first].sort()).toEqual([
         ['k1', 2],
@@ -266,6 +268,7 @@ export function describeCampaignConformance(name: string, makeHarness: () => Pro
         newRecipient('old', 2, { addressKey: 'k1', state: 'materialized', messageId: delivered.id }),
         newRecipient('old', 3, { addressKey: 'k2', state: 'materialized', messageId: failed.id }),
       ]);
+      await store.campaigns.indexAddresses('old');
       expect([...(await store.campaigns.deliveredAddressKeys(['old', 'other'], ['k1', 'k2', 'k3']))]).toEqual(
         ['k1'],
       );

@@ -125,6 +125,9 @@ export class PgCampaignStore implements CampaignStore {
     await this.rows(sql.insertProblems, [JSON.stringify(json)]);
   }
 
+  /** PostgreSQL keeps its address index as rows are added (a sorted bulk load would be the next step there). */
+  async indexAddresses(_importId: string) {}
+
   deleteImport(importId: string, limit: number) {
     return this.count(sql.deleteImport, [importId, limit]);
   }

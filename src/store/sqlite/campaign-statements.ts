@@ -59,10 +59,22 @@ export function prepareCampaignStatements(db: Database) {
         SELECT row_number FROM campaign_recipients WHERE import_id = @importId AND state = 'pending'
         ORDER BY row_number LIMIT @limit)`),
     firstRowOfAddress: db.prepare(`
-      SELECT MIN(row_number) AS row_number FROM campaign_recipients WHERE import_id = ? AND address_key = ?`),
+      SELECT MIN(row_number) AS row_number FROM campaign_addresses WHERE import_id = ? AND address_key = ?`),
     deliveredAddress: db.prepare(`
-      SELECT 1 FROM campaign_recipients r JOIN messages m ON m.id = r.message_id
-      WHERE r.import_id = ? AND r.address_key = ? AND m.status = 'delivered' LIMIT 1`),
+      SELECT 1 FROM campaign_addresses a
+      JOIN campaign_recipients r ON r.import_id = a.import_id AND r.row_number = a.row_number
+      JOIN messages m ON m.id = r.message_id
+      WHERE a.import_id = ? AND a.address_key = ? AND m.status = 'delivered' LIMIT 1`),
+    lastRow: db.prepare(`SELECT MAX(row_number) AS row_number FROM campaign_recipients WHERE import_id = ?`),
+    // One slice of rows at a time, each sorted by key: its inserts land in order in the table's b-tree.
+    indexAddresses: db.prepare(`
+      INSERT OR IGNORE INTO campaign_addresses (import_id, address_key, row_number)
+      SELECT import_id, address_key, row_number FROM campaign_recipients
+      WHERE import_id = @importId AND row_number >= @fromRow AND row_number < @toRow AND address_key IS NOT NULL
+      ORDER BY address_key, row_number`),
+    deleteAddresses: db.prepare(`
+      DELETE FROM campaign_addresses WHERE (import_id, address_key, row_number) IN (
+        SELECT import_id, address_key, row_number FROM campaign_addresses WHERE import_id = @importId LIMIT @limit)`),
     reachability: db.prepare(`SELECT * FROM reachability WHERE phone_hmac = ? AND channel = ?`),
 
     insertExclusionList: db.prepare(`

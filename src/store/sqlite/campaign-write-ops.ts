@@ -19,6 +19,7 @@ export type CampaignWriteOp =
   | { kind: 'addRecipients'; rows: CampaignRecipientRecord[] }
   | { kind: 'addProblems'; problems: StoredRowProblem[] }
   | { kind: 'deleteImport'; importId: string; limit: number }
+  | { kind: 'indexAddresses'; importId: string; fromRow: number; toRow: number }
   | { kind: 'setRecipientStates'; importId: string; changes: RecipientChange[] }
   | { kind: 'closePending'; importId: string; state: RecipientState; reason: string | null; limit: number }
   | { kind: 'createExclusionList'; list: ExclusionListRecord; entries: ExclusionEntry[] }
@@ -64,7 +65,15 @@ export function runCampaignWrite(sql: CampaignStatements, w: CampaignWriteOp): u
         ...params,
         limit: Math.max(0, w.limit - recipients),
       }).changes;
-      return recipients + problems;
+      const addresses = sql.deleteAddresses.run({
+        ...params,
+        limit: Math.max(0, w.limit - recipients - problems),
+      }).changes;
+      return recipients + problems + addresses;
+    }
+    case 'indexAddresses': {
+      sql.indexAddresses.run({ importId: w.importId, fromRow: w.fromRow, toRow: w.toRow });
+      return undefined;
     }
     case 'setRecipientStates':
       for (const c of w.changes) {

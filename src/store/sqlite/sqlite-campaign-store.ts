@@ -25,6 +25,10 @@ const read = createCampaignRowReaders((text) => JSON.parse(text as string));
  * The SQLite store's campaign section: reads on the store's reading connection, writes through its writer (so a
  * batch of recipients is one transaction, on the writer thread, never blocking the event loop on a commit).
  */
+
+/** Rows whose address keys are added per transaction when an upload is indexed. */
+const ADDRESS_SLICE = 250_000;
+
 export class SqliteCampaignStore implements CampaignStore {
   constructor(
     private readonly sql: CampaignStatements,
@@ -75,6 +79,14 @@ export class SqliteCampaignStore implements CampaignStore {
 
   deleteImport(importId: string, limit: number) {
     return this.write({ kind: 'deleteImport', importId, limit }) as Promise<number>;
+  }
+
+  /** In slices of rows, each its own transaction, so other writes (accepted messages) go on in between. */
+  async indexAddresses(importId: string) {
+    const last = (this.sql.lastRow.get(importId) as { row_number: number | null }).row_number ?? 0;
+    for (let fromRow = 0; fromRow <= last; fromRow += ADDRESS_SLICE) {
+      await this.write({ kind: 'indexAddresses', importId, fromRow, toRow: fromRow + ADDRESS_SLICE });
+    }
   }
 
   async listRecipients(
