@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { acceptanceBenchmark } from './acceptance.js';
 import { batchAcceptanceBenchmark } from './batch-acceptance.js';
+import { campaignThrottleBenchmark } from './campaign-throttle.js';
 import { clusterRateLimitBenchmark } from './cluster-rate-limit.js';
 import { csvImportBenchmark } from './csv-import.js';
 import { dispatchBenchmark } from './dispatch.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkOutcome>> = {
   'csv-import': csvImportBenchmark,
   cluster: clusterRateLimitBenchmark,
   providers: providerClientsBenchmark,
+  'campaign-throttle': campaignThrottleBenchmark,
   dispatch: dispatchBenchmark,
   'rate-limit': rateLimitedDispatchBenchmark,
   realtime: realtimeLatencyBenchmark,
