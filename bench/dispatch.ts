@@ -19,8 +19,8 @@ async function rawCeiling() {
     engine: false,
   });
   try {
-    await rawLinePush(stack.sandbox.lineBaseUrl, WARMUP_COUNT, CONCURRENCY);
-    return await rawLinePush(stack.sandbox.lineBaseUrl, COUNT, CONCURRENCY);
+    await rawLinePush(stack.lineBaseUrl, WARMUP_COUNT, CONCURRENCY);
+    return await rawLinePush(stack.lineBaseUrl, COUNT, CONCURRENCY);
   } finally {
     await stack.close();
   }

@@ -37,7 +37,7 @@ async function latencies(stack: DispatchStack, sent: SentMessage[]): Promise<Lat
   const arrived = new Map<string, number>();
   for (let tries = 0; tries < 50 && arrived.size < wanted.size; tries++) {
     if (tries > 0) await sleep(200);
-    for (const item of stack.sandbox.ledger()) {
+    for (const item of stack.sandbox!.ledger()) {
       if (wanted.has(item.text)) arrived.set(item.text, Date.parse(item.at) - DEFAULT_DELAY_MS);
     }
   }

@@ -7,6 +7,7 @@ import { BENCH_ACCOUNT, benchConfig } from './bench-config.js';
 import { freePort } from './free-port.js';
 import { seedMessages } from './seed-messages.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { startSandboxProcess, type SandboxProcess } from '../../test/support/sandbox-process.js';
 
 export interface DispatchStackOptions {
   name: string;
@@ -17,11 +18,20 @@ export interface DispatchStackOptions {
   engine: boolean;
   /** Messages queued before todoke starts. */
   seed?: { count: number; priority: Priority };
+  /**
+   * Run the emulators in a process of their own (`todoke sandbox`), so that what they see is not bunched by the
+   * engine's event loop; arrivals are then read from its request log.
+   */
+  sandboxProcess?: boolean;
 }
 
 export interface DispatchStack {
   todoke: Todoke;
-  sandbox: Sandbox;
+  /** The in-process emulators; null when they run in a process of their own. */
+  sandbox: Sandbox | null;
+  lineBaseUrl: string;
+  /** The control API of an emulator process (arrivals: GET /__sandbox/requests); null in process. */
+  controlUrl: string | null;
   /** performance.now() right after startTodoke returned, the engine having just started. */
   startedAt: number;
   close(): Promise<void>;
@@ -36,15 +46,20 @@ export interface DispatchStack {
 export async function startDispatchStack(options: DispatchStackOptions): Promise<DispatchStack> {
   const dir = makeTempDir(options.name);
   const port = await freePort();
-  const sandbox = await startSandbox({ dataDir: dir, host: '127.0.0.1' });
-  sandbox.configureLineChannel({
-    ...SANDBOX_LINE,
-    webhookUrl: `http://127.0.0.1:${port}/webhooks/line/${BENCH_ACCOUNT}`,
-  });
+  const webhookUrl = `http://127.0.0.1:${port}/webhooks/line/${BENCH_ACCOUNT}`;
+  let sandbox: Sandbox | null = null;
+  let external: SandboxProcess | null = null;
+  if (options.sandboxProcess) {
+    external = await startSandboxProcess({ dir, lineWebhookUrl: webhookUrl });
+  } else {
+    sandbox = await startSandbox({ dataDir: dir, host: '127.0.0.1' });
+    sandbox.configureLineChannel({ ...SANDBOX_LINE, webhookUrl });
+  }
+  const lineBaseUrl = external?.lineBaseUrl ?? sandbox!.lineBaseUrl;
   const config = benchConfig({
     dataDir: dir,
     port,
-    lineBaseUrl: sandbox.lineBaseUrl,
+    lineBaseUrl,
     rateLimit: options.rateLimit,
     concurrency: options.concurrency,
   });
@@ -55,9 +70,12 @@ export async function startDispatchStack(options: DispatchStackOptions): Promise
   return {
     todoke,
     sandbox,
+    lineBaseUrl,
+    controlUrl: external?.controlUrl ?? null,
     startedAt,
     async close() {
-      await sandbox.close();
+      await sandbox?.close();
+      await external?.stop();
       await todoke.close();
       removeTempDir(dir);
     },

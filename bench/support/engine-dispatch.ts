@@ -10,6 +10,8 @@ export interface EngineDispatchOptions {
   priority?: Priority;
   /** Give up after this long. */
   limitMs: number;
+  /** The emulators in a process of their own (see DispatchStackOptions). */
+  sandboxProcess?: boolean;
 }
 
 export interface EngineDispatch {
@@ -34,6 +36,7 @@ export async function dispatchThroughEngine<T = undefined>(
     rateLimit: options.rateLimit,
     concurrency: options.concurrency,
     engine: true,
+    ...(options.sandboxProcess ? { sandboxProcess: true } : {}),
     seed: { count: options.count, priority: options.priority ?? 'bulk' },
   });
   try {
