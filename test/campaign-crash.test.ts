@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/free-port.js';
-import { exited, spawnTodoke, waitUntilUp } from './support/processes.js';
+import { exited, spawnTodoke } from './support/processes.js';
+import { startSingleServer, type SingleServer } from './support/single-server.js';
 
 const N = 300;
 const PREPARER_KEY = 'tdk_campaign_crash_preparer_key_00000000';
@@ -18,81 +18,16 @@ type Json = Record<string, any>;
 
 describe('a campaign whose server is SIGKILLed mid-run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'todoke-campaign-crash-'));
-  const children: ReturnType<typeof spawnTodoke>[] = [];
+  let stack: SingleServer | undefined;
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map(exited));
+    await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('finishes after restarts with every recipient reached exactly once (sandbox ledger)', async () => {
-    const [port, controlPort, linePort, twilioPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const server = `http://127.0.0.1:${port}`;
-    const control = `http://127.0.0.1:${controlPort}`;
-    const sandbox = spawnTodoke(
-      [
-        'sandbox',
-        ...[
-          '--port',
-          String(controlPort),
-          '--line-port',
-          String(linePort),
-          '--twilio-port',
-          String(twilioPort),
-        ],
-        ...['--karaden-port', '0', '--vonage-port', '0', '--smtp-port', '0'],
-        ...['--data-dir', join(dir, 'sandbox'), '--line-webhook-url', `${server}/webhooks/line/line-main`],
-      ],
-      {},
-    );
-    children.push(sandbox);
-    await waitUntilUp(`${control}/__sandbox/ledger?limit=1`);
-    for (let i = 0; i < N; i++) {
-      const response = await request(`${control}/__sandbox/numbers/${encodeURIComponent(phoneOf(i))}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(behaviours[i % behaviours.length]),
-      });
-      expect(response.statusCode).toBe(200);
-      await response.body.dump();
-    }
-
-    writeFileSync(
-      join(dir, 'todoke.yaml'),
-      [
-        'accounts:',
-        '  line-main: { provider: line, channelAccessToken: sandbox-line-channel-access-token,',
-        `               channelSecret: sandbox-line-channel-secret, baseUrl: "http://127.0.0.1:${linePort}", rateLimit: 150 }`,
-        '  twilio-main: { provider: twilio, accountSid: AC00000000000000000000000000000000,',
-        `                 authToken: sandbox-twilio-auth-token, from: "+15005550006", baseUrl: "http://127.0.0.1:${twilioPort}", rateLimit: 100 }`,
-        'routes:',
-        '  line-then-sms:',
-        '    steps:',
-        '      - { channel: line_pnp, fallbackAfter: 2s }',
-        '      - { channel: sms, fallbackAfter: 5s }',
-        'engine: { lease: 2s, receiptGrace: 15s }',
-      ].join('\n'),
-    );
-    const env = {
-      TODOKE_PORT: String(port),
-      TODOKE_HOST: '127.0.0.1',
-      TODOKE_DATA_DIR: join(dir, 'data'),
-      TODOKE_CONFIG: join(dir, 'todoke.yaml'),
-      TODOKE_SANDBOX: '0',
-      TODOKE_BOOTSTRAP_API_KEY: PREPARER_KEY,
-      TODOKE_LOG_LEVEL: 'warn',
-    };
-    const startServer = async () => {
-      const child = spawnTodoke(['start'], env);
-      children.push(child);
-      await waitUntilUp(`${server}/healthz`);
-      return child;
-    };
+    stack = await startSingleServer(dir, PREPARER_KEY);
+    const { server, control, env, startServer } = stack;
+    for (let i = 0; i < N; i++) await stack.setNumber(phoneOf(i), behaviours[i % behaviours.length]!);
     let child = await startServer();
 
     // The second operator's key, made with the CLI against the same data directory.

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from './support/free-port.js';
-import { exited, spawnTodoke, waitUntilUp } from './support/processes.js';
+import { exited } from './support/processes.js';
+import { startSingleServer, type SingleServer } from './support/single-server.js';
 
 const N = 400;
 const API_KEY = 'tdk_crash_recovery_test_key_000000000000';
@@ -18,83 +18,16 @@ const phoneOf = (i: number) => `+8190300${String(i).padStart(5, '0')}`;
 
 describe('crash recovery', () => {
   const dir = mkdtempSync(join(tmpdir(), 'todoke-crash-'));
-  const children: ReturnType<typeof spawnTodoke>[] = [];
+  let stack: SingleServer | undefined;
   afterAll(async () => {
-    for (const child of children) child.kill('SIGKILL');
-    await Promise.all(children.map(exited));
+    await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('a server SIGKILLed twice and SIGTERMed once mid-dispatch still brings every message to one final state, with no duplicate sends', async () => {
-    const [port, controlPort, linePort, twilioPort] = [
-      await freePort(),
-      await freePort(),
-      await freePort(),
-      await freePort(),
-    ];
-    const server = `http://127.0.0.1:${port}`;
-    const control = `http://127.0.0.1:${controlPort}`;
-
-    const sandbox = spawnTodoke(
-      [
-        'sandbox',
-        ...[
-          '--port',
-          String(controlPort),
-          '--line-port',
-          String(linePort),
-          '--twilio-port',
-          String(twilioPort),
-          ...['--karaden-port', '0', '--vonage-port', '0', '--smtp-port', '0'],
-        ],
-        ...['--data-dir', join(dir, 'sandbox'), '--line-webhook-url', `${server}/webhooks/line/line-main`],
-      ],
-      {},
-    );
-    children.push(sandbox);
-    await waitUntilUp(`${control}/__sandbox/ledger?limit=1`);
-
-    writeFileSync(
-      join(dir, 'todoke.yaml'),
-      [
-        'accounts:',
-        '  line-main: { provider: line, channelAccessToken: sandbox-line-channel-access-token,',
-        `               channelSecret: sandbox-line-channel-secret, baseUrl: "http://127.0.0.1:${linePort}", rateLimit: 150 }`,
-        '  twilio-main: { provider: twilio, accountSid: AC00000000000000000000000000000000,',
-        `                 authToken: sandbox-twilio-auth-token, from: "+15005550006", baseUrl: "http://127.0.0.1:${twilioPort}", rateLimit: 100 }`,
-        'routes:',
-        '  line-then-sms:',
-        '    steps:',
-        '      - { channel: line_pnp, fallbackAfter: 2s }',
-        '      - { channel: sms, fallbackAfter: 5s }',
-        'engine: { lease: 2s, receiptGrace: 15s }',
-      ].join('\n'),
-    );
-    const env = {
-      TODOKE_PORT: String(port),
-      TODOKE_HOST: '127.0.0.1',
-      TODOKE_DATA_DIR: join(dir, 'data'),
-      TODOKE_CONFIG: join(dir, 'todoke.yaml'),
-      TODOKE_SANDBOX: '0',
-      TODOKE_BOOTSTRAP_API_KEY: API_KEY,
-      TODOKE_LOG_LEVEL: 'warn',
-    };
-    const startServer = async () => {
-      const child = spawnTodoke(['start'], env);
-      children.push(child);
-      await waitUntilUp(`${server}/healthz`);
-      return child;
-    };
-
-    for (let i = 0; i < N; i++) {
-      const response = await request(`${control}/__sandbox/numbers/${encodeURIComponent(phoneOf(i))}`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(behaviours[i % behaviours.length]),
-      });
-      expect(response.statusCode).toBe(200);
-      await response.body.dump();
-    }
+    stack = await startSingleServer(dir, API_KEY);
+    const { server, control, startServer } = stack;
+    for (let i = 0; i < N; i++) await stack.setNumber(phoneOf(i), behaviours[i % behaviours.length]!);
 
     let child = await startServer();
     const items = Array.from({ length: N }, (_, i) => ({

@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
@@ -10,17 +9,7 @@ import { loadConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import { SANDBOX_LINE } from '../runtime/sandbox-accounts.js';
 import { startTodoke, type Todoke } from '../runtime/start-todoke.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+import { freePort } from '../../test/support/free-port.js';
 
 const USER = 'U7e57000000000000000000000000c0de';
 const PHONE = '+819011130001';
