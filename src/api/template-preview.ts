@@ -1,7 +1,7 @@
 import type { TodokeConfig } from '../config/config.js';
+import { listPriceOf } from '../config/account-price.js';
 import { accountsForChannel } from '../config/route-steps.js';
 import type { Channel } from '../core/channels.js';
-import { listPrice, type PriceBook } from '../core/price-book.js';
 import type { PurposePolicy } from '../core/purposes.js';
 import { renderTemplate, type RenderedChannel } from '../core/templates/index.js';
 import { findGarbledCharacters, type GarbledCharacter } from '../core/text/garbled-characters.js';
@@ -39,12 +39,6 @@ export interface Preview {
   channels: Partial<Record<Channel, ChannelPreview>>;
 }
 
-/** Yen per unit before volume counts: the flat price, or the first tier's (validated when the config was read). */
-function unitPriceOf(config: Record<string, unknown>): number | null {
-  const book = config.price as PriceBook | undefined;
-  return book === undefined ? null : listPrice(book);
-}
-
 function unitsOf(provider: string, measurement: TextMeasurement | null): number {
   if (!measurement || measurement.channel !== 'sms') return 1;
   if (provider === 'twilio') return measurement.parts;
@@ -55,7 +49,7 @@ function costs(config: TodokeConfig, channel: Channel, measurement: TextMeasurem
   const out: CostEstimate[] = [];
   for (const name of accountsForChannel(config.accounts, channel)) {
     const account = config.accounts[name]!;
-    const unitPrice = unitPriceOf(account);
+    const unitPrice = listPriceOf(account);
     if (unitPrice === null) continue;
     const units = unitsOf(account.provider, measurement);
     out.push({ account: name, provider: account.provider, units, unitPrice, yen: units * unitPrice });

@@ -1,5 +1,5 @@
 import type { AccountConfig } from '../config/config.js';
-import { listPrice, type PriceBook } from '../core/price-book.js';
+import { listPriceOf } from '../config/account-price.js';
 import { accountsForChannel } from '../config/route-steps.js';
 import type { Channel } from '../core/channels.js';
 import type { Route, RouteStep } from '../core/route.js';
@@ -26,15 +26,10 @@ export function smsUnits(provider: string, text: string): number {
   return Math.max(...Object.values(m.unitsByCarrier));
 }
 
-function unitPriceOf(account: AccountConfig | undefined): number | null {
-  const book = account?.price as PriceBook | undefined;
-  return book === undefined ? null : listPrice(book);
-}
-
 /** The account a step's cost is estimated with: the first of its accounts that has a price. */
 function pricedAccount(accounts: readonly string[], config: Record<string, AccountConfig>) {
   for (const name of accounts) {
-    const unitPrice = unitPriceOf(config[name]);
+    const unitPrice = listPriceOf(config[name]);
     if (unitPrice !== null) return { name, provider: config[name]!.provider, unitPrice };
   }
   return null;

@@ -2,6 +2,7 @@ import type { AccountConfig } from '../config/config.js';
 import type { ClientDeps, ProviderClient, ProviderDefinition } from '../providers/provider.js';
 import { getProvider } from '../providers/registry.js';
 import { intervalForLimit } from '../core/gcra.js';
+import { priceBookOf } from '../config/account-price.js';
 import type { PriceBook } from '../core/price-book.js';
 import type { Store } from '../store/store.js';
 import { AccountLimiter, type SharedRateSource } from './account-limiter.js';
@@ -19,11 +20,6 @@ export interface AccountRuntime {
 }
 
 export type Accounts = Map<string, AccountRuntime>;
-
-/** The account's price book, as the config (validated at load) gives it. */
-export function priceBookOf(config: AccountConfig): PriceBook | null {
-  return (config.price as PriceBook | undefined) ?? null;
-}
 
 /**
  * How far a shared-limit grant may run ahead of schedule, and how soon it must be used (see core/gcra.ts). The

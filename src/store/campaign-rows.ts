@@ -9,7 +9,7 @@ import type {
   RecipientState,
   StoredRowProblem,
 } from './campaign-records.js';
-import type { Row } from './row-readers.js';
+import { num, str, type Row } from './row-readers.js';
 
 /**
  * A campaign is stored as the columns queries need (id, status, version, import, settled, runner lease, times)
@@ -30,9 +30,6 @@ export function campaignBody(c: CampaignRecord) {
   } = c;
   return body;
 }
-
-const num = (value: unknown) => (value == null ? null : Number(value));
-const str = (value: unknown) => (value == null ? null : String(value));
 
 /** Row → record readers for the campaign tables; `decodeJson` as in createRowReaders. */
 export function createCampaignRowReaders(decodeJson: (value: unknown) => unknown) {

@@ -17,8 +17,9 @@ import type {
 /** A row as a driver returns it: snake_case columns. */
 export type Row = Record<string, unknown>;
 
-const num = (value: unknown) => (value == null ? null : Number(value));
-const str = (value: unknown) => (value == null ? null : String(value));
+/** A nullable number or text column as the record's value (both drivers). */
+export const num = (value: unknown) => (value == null ? null : Number(value));
+export const str = (value: unknown) => (value == null ? null : String(value));
 
 /**
  * Row → record readers shared by both stores. The dialects differ only in how a JSON column arrives (SQLite: text;
