@@ -11,7 +11,7 @@ import { karadenMessageResource, type KaradenMessageRecord } from './karaden-mes
 import type { FaultBoard } from './fault-board.js';
 import { FaultedAnswers, type Refusal, type Respond } from './faulted-answers.js';
 import type { RequestFaultKind } from './fault-spec.js';
-import type { GatewayReceiptFaults } from './gateway-receipt-faults.js';
+import type { ReceiptFaults } from './receipt-faults.js';
 import type { LatencyTable } from './latency.js';
 import type { NumberBook } from './number-book.js';
 import { sandboxCarrier } from './sandbox-carrier.js';
@@ -25,7 +25,7 @@ export interface KaradenEmulatorDeps {
   numbers: NumberBook;
   sender: WebhookSender;
   faults: FaultBoard;
-  receipts: GatewayReceiptFaults;
+  receipts: ReceiptFaults;
   latency: LatencyTable;
 }
 
@@ -147,7 +147,7 @@ function createMessage(deps: KaradenEmulatorDeps, req: SendRequest, respond: Res
   // A scheduled message leaves at its time; the number's behaviour plays out from then.
   const fate = planSmsFate(Math.max(now, scheduledAt ?? now), deps.numbers.get(e164))!;
   const job = karadenResultJob(account.token, message, fate, e164);
-  deps.receipts.markKaraden(account.token, job, account.callbackUrl !== null);
+  deps.receipts.markSingle('karaden', account.token, job, account.callbackUrl !== null);
   // Answer only once the message's fate is on disk: a crash after a 200 must not lose it.
   deps.sender.enqueue([job]).then(
     () => respond(200, karadenMessageResource(message)),

@@ -1,4 +1,5 @@
 import type { FaultBoard } from './fault-board.js';
+import type { FaultProvider } from './fault-spec.js';
 import type { NewOutboxRow } from './store.js';
 import type { TwilioCallbackPayload } from './twilio-callback.js';
 
@@ -60,21 +61,26 @@ function markOf(job: MarkedJob): ReceiptFaultMark {
  * With no receipt fault set (and no LINE webhook held back) nothing is marked and nothing is looked up.
  */
 export class ReceiptFaults {
-  /** LINE webhooks held back, per channel, until a later webhook of the channel has gone out. */
-  private readonly lineGates = new Map<string, ReleaseGate[]>();
+  /** Single receipts held back, per provider and account, until a later one of the account has gone out. */
+  private readonly gates = new Map<string, ReleaseGate[]>();
 
   constructor(private readonly board: FaultBoard) {}
 
-  /** Marks the delivery job of one accepted LINE message to the channel with this access token. */
-  markLine(channel: string, job: MarkedJob): void {
-    if (this.lineGates.size === 0 && !this.board.hasReceiptFaults('line')) return;
-    // This webhook is the "later one" that held-back webhooks of the channel were waiting for.
-    const held = this.lineGates.get(channel);
+  /**
+   * Marks the one receipt of a message (a LINE delivery event, a Karaden result) sent to `account`'s receiver.
+   * reorder_receipts holds it until the account's next receipt has gone out (at most delayMs).
+   */
+  markSingle(provider: FaultProvider, account: string, job: MarkedJob, hasReceiver = true): void {
+    if (!hasReceiver) return;
+    if (this.gates.size === 0 && !this.board.hasReceiptFaults(provider)) return;
+    const key = `${provider}\u0000${account}`;
+    // This receipt is the "later one" that held-back receipts of the account were waiting for.
+    const held = this.gates.get(key);
     if (held !== undefined) {
       markOf(job).opens = held;
-      this.lineGates.delete(channel);
+      this.gates.delete(key);
     }
-    for (const hit of this.board.receiptFaults('line', () => true)) {
+    for (const hit of this.board.receiptFaults(provider, () => true)) {
       const mark = markOf(job);
       if (hit.kind === 'duplicate_receipts') mark.duplicate = true;
       else if (hit.kind === 'delay_receipts') mark.delayMs = hit.delayMs;
@@ -82,9 +88,44 @@ export class ReceiptFaults {
         const gate = new ReleaseGate();
         mark.after = gate;
         mark.holdMs = hit.delayMs;
-        this.lineGates.set(channel, [gate]);
+        this.gates.set(key, [gate]);
       }
     }
+  }
+
+  /**
+   * Marks the receipts of a message that has several (`jobs`): duplicate and delay apply to all of them;
+   * reorder_receipts sends each pair's final receipt before its earlier one (Twilio `sent`, a Vonage part's
+   * `accepted`), and does not apply to a message with no earlier receipt.
+   */
+  markPairs(
+    provider: FaultProvider,
+    jobs: readonly MarkedJob[],
+    pairs: readonly ReceiptPair[],
+    hasReceiver: boolean,
+  ): void {
+    if (!hasReceiver || !this.board.hasReceiptFaults(provider)) return;
+    const canReorder = pairs.some((p) => p.earlier !== null);
+    const hits = this.board.receiptFaults(provider, (kind) => kind !== 'reorder_receipts' || canReorder);
+    for (const hit of hits) {
+      if (hit.kind === 'duplicate_receipts') for (const job of jobs) markOf(job).duplicate = true;
+      else if (hit.kind === 'delay_receipts') for (const job of jobs) markOf(job).delayMs = hit.delayMs;
+      else {
+        for (const { earlier, final } of pairs) {
+          if (earlier === null) continue;
+          // The earlier receipt comes due with the final one and waits until that one has gone out.
+          const gate = new ReleaseGate();
+          earlier.dueAt = final.dueAt;
+          Object.assign(markOf(earlier), { after: gate, holdMs: hit.delayMs });
+          markOf(final).opens = [...(final.fault?.opens ?? []), gate];
+        }
+      }
+    }
+  }
+
+  /** Marks the delivery job of one accepted LINE message to the channel with this access token. */
+  markLine(channel: string, job: MarkedJob): void {
+    this.markSingle('line', channel, job);
   }
 
   /**
@@ -92,24 +133,15 @@ export class ReceiptFaults {
    * there is one, the final status last). A message sent without StatusCallback has no callbacks to disturb.
    */
   markTwilio(jobs: MarkedJob[], hasStatusCallback: boolean): void {
-    if (!hasStatusCallback || !this.board.hasReceiptFaults('twilio')) return;
-    const sent = jobs.find((j) => (j.payload as TwilioCallbackPayload).params.MessageStatus === 'sent');
     const final = jobs[jobs.length - 1];
     if (final === undefined) return;
-    const hits = this.board.receiptFaults(
-      'twilio',
-      (kind) => kind !== 'reorder_receipts' || sent !== undefined,
-    );
-    for (const hit of hits) {
-      if (hit.kind === 'duplicate_receipts') for (const job of jobs) markOf(job).duplicate = true;
-      else if (hit.kind === 'delay_receipts') for (const job of jobs) markOf(job).delayMs = hit.delayMs;
-      else if (sent !== undefined) {
-        // `sent` comes due with the final status and waits until that one has gone out.
-        const gate = new ReleaseGate();
-        sent.dueAt = final.dueAt;
-        Object.assign(markOf(sent), { after: gate, holdMs: hit.delayMs });
-        markOf(final).opens = [gate];
-      }
-    }
+    const sent = jobs.find((j) => (j.payload as TwilioCallbackPayload).params.MessageStatus === 'sent');
+    this.markPairs('twilio', jobs, [{ earlier: sent ?? null, final }], hasStatusCallback);
   }
+}
+
+/** A receipt that reorder_receipts may send after the final one it preceded. */
+export interface ReceiptPair {
+  earlier: MarkedJob | null;
+  final: MarkedJob;
 }

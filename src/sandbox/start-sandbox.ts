@@ -3,7 +3,6 @@ import { controlRoutes, type SandboxControl } from './control-routes.js';
 import { FaultBoard } from './fault-board.js';
 import { faultSpecSchema, type ActiveFault, type FaultSpec } from './fault-spec.js';
 import type { SandboxVonageSignatureMethod } from './gateway-accounts.js';
-import { GatewayReceiptFaults } from './gateway-receipt-faults.js';
 import { karadenCallbackRenderer } from './karaden-callback.js';
 import { buildKaradenEmulator, KARADEN_API_PREFIX } from './karaden-emulator.js';
 import { LatencyTable, latencyUpdateSchema, type Latency, type LatencyUpdate } from './latency.js';
@@ -153,7 +152,6 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const faults = new FaultBoard();
   const receipts = new ReceiptFaults(faults);
-  const gatewayReceipts = new GatewayReceiptFaults(faults);
   const latency = new LatencyTable();
   const lineUsers = new LineUsers(store.settings);
   const line = buildLineEmulator({ channels, numbers, sender, faults, receipts, latency, users: lineUsers });
@@ -168,7 +166,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     receipts,
     latency,
   });
-  const gatewayDeps = { numbers, sender, faults, receipts: gatewayReceipts, latency };
+  const gatewayDeps = { numbers, sender, faults, receipts, latency };
   const karaden = buildKaradenEmulator({ ...gatewayDeps, accounts: karadenAccounts });
   const vonage = buildVonageEmulator({ ...gatewayDeps, accounts: vonageAccounts });
   const servers = [line, twilio, karaden, vonage];

@@ -1,6 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { SandboxVonageSignatureMethod } from './gateway-accounts.js';
-import type { VonagePartJobs } from './gateway-receipt-faults.js';
 import type { MarkedJob } from './receipt-faults.js';
 import type { OutboxRow, VonageSandboxAccount } from './store.js';
 import type { SmsFate } from './twilio-status.js';
@@ -46,6 +45,12 @@ function scts(ms: number): string {
 /** `message-timestamp`: `YYYY-MM-DD HH:MM:SS`, UTC. */
 function messageTimestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The receipts of one Vonage message part: `accepted` when it left for the carrier, then its final status. */
+export interface VonagePartJobs {
+  accepted: MarkedJob | null;
+  final: MarkedJob;
 }
 
 /**

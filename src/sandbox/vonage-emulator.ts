@@ -9,7 +9,7 @@ import { randomHex } from './fast-random.js';
 import type { FaultBoard } from './fault-board.js';
 import { FaultedAnswers, type Refusal, type Respond } from './faulted-answers.js';
 import type { RequestFaultKind } from './fault-spec.js';
-import type { GatewayReceiptFaults } from './gateway-receipt-faults.js';
+import type { ReceiptFaults } from './receipt-faults.js';
 import type { LatencyTable } from './latency.js';
 import type { NumberBook } from './number-book.js';
 import { NETWORK_CODES, sandboxCarrier } from './sandbox-carrier.js';
@@ -25,7 +25,7 @@ export interface VonageEmulatorDeps {
   numbers: NumberBook;
   sender: WebhookSender;
   faults: FaultBoard;
-  receipts: GatewayReceiptFaults;
+  receipts: ReceiptFaults;
   latency: LatencyTable;
 }
 
@@ -113,7 +113,12 @@ function sendSms(deps: VonageEmulatorDeps, req: FastifyRequest, respond: Respond
     networkCode,
     pricePerPart: PRICE_PER_PART,
   });
-  deps.receipts.markVonage(planned, (callback ?? account.callbackUrl) !== null);
+  deps.receipts.markPairs(
+    'vonage',
+    planned.flatMap((p) => (p.accepted === null ? [p.final] : [p.accepted, p.final])),
+    planned.map((p) => ({ earlier: p.accepted, final: p.final })),
+    (callback ?? account.callbackUrl) !== null,
+  );
   const jobs = planned.flatMap((p) => (p.accepted === null ? [p.final] : [p.accepted, p.final]));
   const messages = messageIds.map((id) => ({
     to,
