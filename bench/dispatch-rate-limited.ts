@@ -1,3 +1,4 @@
+import diagnostics from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readArrivals } from '../test/support/todoke-client.js';
 import { dispatchThroughEngine } from './support/engine-dispatch.js';
@@ -29,6 +30,14 @@ async function arrivals(controlUrl: string, count: number): Promise<number[]> {
  * the shared event loop was busy, which counted more arrivals in a window than were sent in it.
  */
 export async function rateLimitedDispatchBenchmark(): Promise<BenchmarkOutcome> {
+  // When the engine wrote each request to the emulator, from undici's own event (before the first byte leaves).
+  const written: number[] = [];
+  const onWrite = (message: unknown) => {
+    const { request } = message as { request: { path: string } };
+    if (request.path.endsWith('/bot/pnp/push')) written.push(performance.timeOrigin + performance.now());
+  };
+  diagnostics.subscribe('undici:client:sendHeaders', onWrite);
+
   const run = await dispatchThroughEngine(
     {
       name: 'rate-limit',
@@ -40,7 +49,11 @@ export async function rateLimitedDispatchBenchmark(): Promise<BenchmarkOutcome> 
     },
     (stack) => arrivals(stack.controlUrl!, COUNT),
   );
+  diagnostics.unsubscribe('undici:client:sendHeaders', onWrite);
+
   const times = run.inspected ?? [];
+  written.sort((a, b) => a - b);
+  const busiestWritten = maxInWindow(written, 1000);
   const rate = sustainedRate(times);
   // The strict count, and the bound that also counts gaps of exactly 1,000 ms.
   const busiest = maxInWindow(times, 1000);
@@ -70,6 +83,7 @@ export async function rateLimitedDispatchBenchmark(): Promise<BenchmarkOutcome> 
     notes: [
       `${times.length.toLocaleString('en-US')} requests reached the emulator over ${((times.at(-1)! - times[0]!) / 1000).toFixed(2)} s: ${rate.toFixed(0)} req/s sustained`,
       `busiest 1 s window: ${busiest} requests (${busiestBound} counting gaps of exactly 1,000 ms)`,
+      `as written by the engine: ${written.length.toLocaleString('en-US')} requests, busiest 1 s window ${busiestWritten}`,
       ...(rate < 0.9 * RATE
         ? ['the engine stayed well under the limit, so the window count does not test the limiter here']
         : []),
@@ -84,6 +98,7 @@ export async function rateLimitedDispatchBenchmark(): Promise<BenchmarkOutcome> 
       sustainedRate: rate,
       busiestWindow: busiest,
       busiestWindowCountingExactly1000ms: busiestBound,
+      busiestWindowAsWritten: busiestWritten,
       engine: { done: run.done, elapsedMs: run.elapsedMs, perSecond: run.perSecond, statuses: run.statuses },
     },
   };

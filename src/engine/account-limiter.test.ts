@@ -6,6 +6,7 @@ import { AccountLimiter, LimiterClosedError } from './account-limiter.js';
 const sendVia = (limiter: AccountLimiter, sends: number[], priority: 'realtime' | 'bulk' = 'bulk') =>
   limiter.acquire(priority).then(async (slot) => {
     await slot.ready();
+    slot.written();
     sends.push(performance.now());
     slot.release();
   });
@@ -36,12 +37,46 @@ describe('AccountLimiter', () => {
           // The "sending" record takes 0–30 ms to commit before the request may leave.
           await new Promise((r) => setTimeout(r, (i * 7) % 31));
           await slot.ready();
+          slot.written();
           sends.push(performance.now());
           slot.release();
         }),
       ),
     );
     maxPerSecond(sends, 100);
+  });
+
+  it('counts a request when it is written, however long after its grant that is', async () => {
+    // A second's worth of requests granted at once and written 30 ms later (granted requests resume
+    // one after another behind a busy event loop). Counted at the grant, the next second's first requests would
+    // share a one-second window of writes with the late ones of this second.
+    const limiter = new AccountLimiter(50, 1000);
+    const slots = await Promise.all(Array.from({ length: 70 }, () => limiter.acquire('bulk')));
+    const written: number[] = [];
+    await Promise.all(
+      slots.map(async (slot, i) => {
+        await slot.ready();
+        await new Promise((r) => setTimeout(r, i < 50 ? 30 : 0));
+        slot.written();
+        written.push(performance.now());
+        slot.release();
+      }),
+    );
+    maxPerSecond(written, 50);
+  });
+
+  it('counts a granted request that never leaves as sent when it is released', async () => {
+    const limiter = new AccountLimiter(2, 10);
+    const [first, second, third] = await Promise.all([0, 1, 2].map(() => limiter.acquire('bulk')));
+    await first!.ready();
+    first!.release(); // not sent (the engine stopped), but it may have been: it counts
+    const releasedAt = performance.now();
+    await second!.ready();
+    second!.written();
+    second!.release();
+    await third!.ready();
+    // The third request of the window had to wait for the first one's second to pass.
+    expect(performance.now() - releasedAt).toBeGreaterThanOrEqual(1000);
   });
 
   it('caps requests in flight and lets the next go when one is released', async () => {

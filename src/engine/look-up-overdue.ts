@@ -97,7 +97,10 @@ async function resendSafely(
   let outcome;
   try {
     await slot.ready();
-    outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
+    outcome = await account.client.send({
+      ...requestFor(ctx, message, attempt, account.provider.id),
+      onWritten: slot.written,
+    });
   } finally {
     slot.release();
   }

@@ -146,7 +146,7 @@ async function sendOnce(
     message = afterChange(message, change, now);
     countFallbacks(ctx, decision);
     try {
-      // The rate limit's hard cap is taken here, at the moment of sending.
+      // The rate limit's hard cap is taken here, at the moment of sending (and counted when the request is written).
       await slot.ready();
     } catch (error) {
       // Stopping before the request left: it was never sent, so the attempt fails and the message is due again.
@@ -176,7 +176,10 @@ async function sendOnce(
       return 'gone';
     }
     const started = performance.now();
-    outcome = await account.client.send(requestFor(ctx, message, attempt, account.provider.id));
+    outcome = await account.client.send({
+      ...requestFor(ctx, message, attempt, account.provider.id),
+      onWritten: slot.written,
+    });
     ctx.metrics.sendLatency.observe(
       { channel: send.channel, provider: account.provider.id },
       (performance.now() - started) / 1000,

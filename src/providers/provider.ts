@@ -20,6 +20,11 @@ export interface SendRequest {
   pnpTemplate?: { templateKey: string; body: PnpTemplateBody };
   /** Where this account's receipts come back: `${publicUrl}/webhooks/${provider}/${account}`, or null. */
   callbackUrl: string | null;
+  /**
+   * Called synchronously right before the request is written to the provider (after any wait for a connection):
+   * the account's rate limit counts the request then. A client that makes no request does not call it.
+   */
+  onWritten?: () => void;
 }
 
 /** What the send produced: the outcome, and whatever the provider told us about the message. */

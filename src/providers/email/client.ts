@@ -105,6 +105,7 @@ export function createEmailClient(account: EmailAccount): ProviderClient {
         dsn: { envid: request.attemptId, ret: 'HDRS', notify: ['FAILURE', 'DELAY'], orcpt: `rfc822;${to}` },
       },
       mail.raw,
+      request.onWritten,
     );
     // nodemailer reports success only for a 2xx after the end of the message: the server took it.
     if (result.ok) return { kind: 'accepted', providerMessageId: mail.messageId, units: 1 };

@@ -49,10 +49,11 @@ export class SmtpPool {
 
   constructor(private readonly options: SmtpPoolOptions) {}
 
-  /** Sends one message; the answer says how far it got. */
-  async send(envelope: SMTPConnection.Envelope, raw: Buffer): Promise<Transmission> {
+  /** Sends one message; the answer says how far it got. `onWritten`: called as the transaction starts. */
+  async send(envelope: SMTPConnection.Envelope, raw: Buffer, onWritten?: () => void): Promise<Transmission> {
     let acquired = await this.acquire(false);
     if ('answer' in acquired) return { ok: false, answer: acquired.answer };
+    onWritten?.();
     let result = await this.transmit(acquired.link, envelope, raw);
     if (
       !result.ok &&

@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
+import { noticing, withWriteNotice } from '../write-notice.js';
 import { classifyNetworkError, retryAfterMs } from '../http-errors.js';
 import type { AccountBase, ClientDeps, ProviderClient, SendRequest } from '../provider.js';
 import { classifyKaradenAnswer, parseKaradenError } from './errors.js';
@@ -46,14 +47,15 @@ export function createKaradenClient(account: KaradenAccount, deps: ClientDeps = 
   // The API lives under /api on Karaden's host: the base URL carries that prefix.
   const path = `${base.pathname.replace(/\/+$/, '')}/${encodeURIComponent(account.tenantId)}/messages`;
   const ownPool = deps.dispatcher === undefined;
-  const dispatcher: Dispatcher =
+  const dispatcher: Dispatcher = withWriteNotice(
     deps.dispatcher ??
-    new Pool(origin, {
-      connections: account.concurrency,
-      connect: { timeout: account.timeoutMs },
-      headersTimeout: account.timeoutMs,
-      bodyTimeout: account.timeoutMs,
-    });
+      new Pool(origin, {
+        connections: account.concurrency,
+        connect: { timeout: account.timeoutMs },
+        headersTimeout: account.timeoutMs,
+        bodyTimeout: account.timeoutMs,
+      }),
+  );
   const headers = [
     'authorization',
     `Bearer ${account.token}`,
@@ -86,15 +88,12 @@ export function createKaradenClient(account: KaradenAccount, deps: ClientDeps = 
     const body = `${service}&to=${to}&body=${encodeURIComponent(request.text)}&${encodeURIComponent('tags[]')}=${tag}`;
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
-        origin,
-        path,
-        method: 'POST',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      response = await dispatcher.request(
+        noticing(
+          { origin, path, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          request.onWritten,
+        ),
+      );
     } catch (error) {
       return classifyNetworkError(error);
     }

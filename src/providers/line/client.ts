@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
+import { noticing, withWriteNotice } from '../write-notice.js';
 import { classifyNetworkError } from '../http-errors.js';
 import type { AccountBase, ClientDeps, ProviderClient, SendRequest } from '../provider.js';
 import { classifyLineAnswer, readLineError, settleResend, type LineAnswer } from './errors.js';
@@ -41,14 +42,15 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
     push: `${prefix}/v2/bot/message/push`,
   };
   const ownPool = deps.dispatcher === undefined;
-  const dispatcher: Dispatcher =
+  const dispatcher: Dispatcher = withWriteNotice(
     deps.dispatcher ??
-    new Pool(origin, {
-      connections: account.concurrency,
-      connect: { timeout: account.timeoutMs },
-      headersTimeout: account.timeoutMs,
-      bodyTimeout: account.timeoutMs,
-    });
+      new Pool(origin, {
+        connections: account.concurrency,
+        connect: { timeout: account.timeoutMs },
+        headersTimeout: account.timeoutMs,
+        bodyTimeout: account.timeoutMs,
+      }),
+  );
   const common = [
     'authorization',
     `Bearer ${account.channelAccessToken}`,
@@ -63,18 +65,16 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
     path: string,
     headers: string[],
     body: string,
+    onWritten: (() => void) | undefined,
   ): Promise<SendOutcome> {
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
-        origin,
-        path,
-        method: 'POST',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      response = await dispatcher.request(
+        noticing(
+          { origin, path, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          onWritten,
+        ),
+      );
     } catch (error) {
       return classifyNetworkError(error);
     }
@@ -102,11 +102,12 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
     const headers = [...common, 'x-line-delivery-tag', request.attemptId];
     const to = hashPhoneForLine(request.phone);
     const template = request.pnpTemplate;
-    if (template === undefined) return post('pnp', paths.flexible, headers, flexibleBody(to, request.text));
+    if (template === undefined)
+      return post('pnp', paths.flexible, headers, flexibleBody(to, request.text), request.onWritten);
     const problem = templateProblem(template);
     // LINE would answer 400: refuse here, without a request, and say which field.
     if (problem !== null) return { kind: 'rejected', code: 'line_template_invalid', detail: problem };
-    return post('pnp', paths.template, headers, templateBody(to, template));
+    return post('pnp', paths.template, headers, templateBody(to, template), request.onWritten);
   }
 
   async function sendPush(request: SendRequest): Promise<SendOutcome> {
@@ -115,9 +116,9 @@ export function createLineClient(account: LineAccount, deps: ClientDeps = {}): P
     }
     const headers = [...common, 'x-line-retry-key', retryKeyFor(request.attemptId)];
     const body = pushBody(request.lineUserId, request.text);
-    const first = await post('push', paths.push, headers, body);
+    const first = await post('push', paths.push, headers, body, request.onWritten);
     if (first.kind !== 'unknown') return first;
-    return settleResend(first, await post('push', paths.push, headers, body));
+    return settleResend(first, await post('push', paths.push, headers, body, undefined));
   }
 
   return {

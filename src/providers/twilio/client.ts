@@ -1,5 +1,6 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
+import { noticing, withWriteNotice } from '../write-notice.js';
 import { classifyNetworkError, retryAfterMs } from '../http-errors.js';
 import type {
   AccountBase,
@@ -29,14 +30,15 @@ export function createTwilioClient(account: TwilioAccount, deps: ClientDeps = {}
   const origin = base.origin;
   const path = `${base.pathname.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}/Messages.json`;
   const ownPool = deps.dispatcher === undefined;
-  const dispatcher: Dispatcher =
+  const dispatcher: Dispatcher = withWriteNotice(
     deps.dispatcher ??
-    new Pool(origin, {
-      connections: account.concurrency,
-      connect: { timeout: account.timeoutMs },
-      headersTimeout: account.timeoutMs,
-      bodyTimeout: account.timeoutMs,
-    });
+      new Pool(origin, {
+        connections: account.concurrency,
+        connect: { timeout: account.timeoutMs },
+        headersTimeout: account.timeoutMs,
+        bodyTimeout: account.timeoutMs,
+      }),
+  );
   const headers = [
     'authorization',
     `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}`,
@@ -63,15 +65,12 @@ export function createTwilioClient(account: TwilioAccount, deps: ClientDeps = {}
     }
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
-        origin,
-        path,
-        method: 'POST',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      response = await dispatcher.request(
+        noticing(
+          { origin, path, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          request.onWritten,
+        ),
+      );
     } catch (error) {
       return classifyNetworkError(error);
     }

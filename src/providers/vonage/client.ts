@@ -1,6 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { SendOutcome } from '../../core/outcome.js';
 import { countSmsParts } from '../../core/text/sms-parts.js';
+import { noticing, withWriteNotice } from '../write-notice.js';
 import { classifyNetworkError, retryAfterMs } from '../http-errors.js';
 import type { AccountBase, ClientDeps, ProviderClient, SendRequest } from '../provider.js';
 import { classifyVonageAnswer, readVonageAnswer } from './errors.js';
@@ -33,14 +34,15 @@ export function createVonageClient(account: VonageAccount, deps: ClientDeps = {}
   const origin = base.origin;
   const path = `${base.pathname.replace(/\/+$/, '')}/sms/json`;
   const ownPool = deps.dispatcher === undefined;
-  const dispatcher: Dispatcher =
+  const dispatcher: Dispatcher = withWriteNotice(
     deps.dispatcher ??
-    new Pool(origin, {
-      connections: account.concurrency,
-      connect: { timeout: account.timeoutMs },
-      headersTimeout: account.timeoutMs,
-      bodyTimeout: account.timeoutMs,
-    });
+      new Pool(origin, {
+        connections: account.concurrency,
+        connect: { timeout: account.timeoutMs },
+        headersTimeout: account.timeoutMs,
+        bodyTimeout: account.timeoutMs,
+      }),
+  );
   const headers = ['content-type', 'application/x-www-form-urlencoded', 'accept', 'application/json'];
   // The credentials and the sender are the same for every message of the account: encode them once.
   const fixed =
@@ -60,15 +62,12 @@ export function createVonageClient(account: VonageAccount, deps: ClientDeps = {}
     if (request.callbackUrl !== null) body += `&callback=${encodeURIComponent(request.callbackUrl)}`;
     let response: Dispatcher.ResponseData;
     try {
-      response = await dispatcher.request({
-        origin,
-        path,
-        method: 'POST',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
+      response = await dispatcher.request(
+        noticing(
+          { origin, path, method: 'POST', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+          request.onWritten,
+        ),
+      );
     } catch (error) {
       return classifyNetworkError(error);
     }
