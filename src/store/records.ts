@@ -25,7 +25,7 @@ export interface NewMessage {
   id: string;
   /** Unique across the store; the API derives one from the message id when the caller gives none. */
   idempotencyKey: string;
-  /** Hash of the request body, to tell a retry (same body) from a conflict (different body). */
+  /** Hash of the request body, to tell a retry (same body) from a conflict (different body); '' without a key. */
   requestHash: string;
   phone: string | null;
   /** HMAC of the phone number with the server secret, for lookups and reachability memory. */

@@ -27,8 +27,7 @@ export function prepareCampaignStatements(db: Database) {
     insertRecipient: db.prepare(`
       INSERT INTO campaign_recipients (import_id, row_number, phone, phone_hmac, line_user_id, email, external_id,
         name, variables, address_key, state, reason, message_id)
-      VALUES (@importId, @rowNumber, @phone, @phoneHmac, @lineUserId, @email, @externalId, @name, @variables,
-        @addressKey, @state, @reason, @messageId)`),
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
     insertProblem: db.prepare(`
       INSERT INTO campaign_problems (import_id, seq, row_number, column_name, code, severity, message_ja,
         message_en, value)

@@ -53,7 +53,24 @@ export function runCampaignWrite(sql: CampaignStatements, w: CampaignWriteOp): u
     case 'lease':
       return sql.lease.run({ id: w.id, owner: w.owner, now: w.now, until: w.now + w.leaseMs }).changes === 1;
     case 'addRecipients':
-      for (const r of w.rows) sql.insertRecipient.run({ ...r, variables: JSON.stringify(r.variables) });
+      // Positional parameters: a million rows bind measurably faster than with named ones.
+      for (const r of w.rows) {
+        sql.insertRecipient.run(
+          r.importId,
+          r.rowNumber,
+          r.phone,
+          r.phoneHmac,
+          r.lineUserId,
+          r.email,
+          r.externalId,
+          r.name,
+          JSON.stringify(r.variables),
+          r.addressKey,
+          r.state,
+          r.reason,
+          r.messageId,
+        );
+      }
       return undefined;
     case 'addProblems':
       for (const p of w.problems) sql.insertProblem.run(p);

@@ -31,6 +31,9 @@ import {
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { firstIdAt } from '../first-id-at.js';
+import { newlyAccepted } from '../newly-accepted.js';
+import { messageInsertRow } from './message-insert-row.js';
+import type { StoredAcceptResult } from './write-ops.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
 import { SqliteCampaignStore } from './sqlite-campaign-store.js';
 
@@ -90,10 +93,12 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
+  async acceptMessages(messages: NewMessage[]): Promise<AcceptResult[]> {
     // A few realtime messages (an API call) go ahead of bulk writes; big batches queue like bulk work.
     const urgent = messages.length <= 16 && messages.every((m) => m.priority === 'realtime');
-    return this.writer.run({ op: 'accept', messages, urgent }) as Promise<AcceptResult[]>;
+    const rows = messages.map(messageInsertRow);
+    const stored = (await this.writer.run({ op: 'accept', rows, urgent })) as StoredAcceptResult[];
+    return stored.map((r, i) => r ?? { result: 'created', message: newlyAccepted(messages[i]!) });
   }
 
   async getMessage(id: string) {

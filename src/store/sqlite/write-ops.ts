@@ -9,21 +9,20 @@ import type { PurposeClass } from '../../core/purposes.js';
 import type { TemplateSource } from '../../core/templates/template-content.js';
 import type {
   ApiKeyRecord,
-  NewMessage,
   StoredReceipt,
   SuppressionRecord,
   TemplateRecord,
   TemplateVersionRecord,
 } from '../records.js';
 import type { AcceptResult, Change } from '../store.js';
-import { newlyAccepted } from '../newly-accepted.js';
+import { HASH_AT, KEY_AT, type MessageInsertRow } from './message-insert-row.js';
 import { bindable, toMessage, type Row } from './rows.js';
 import { runCampaignWrite, type CampaignWriteOp } from './campaign-write-ops.js';
 import type { Statements } from './statements.js';
 
 /** Every write of the SQLite store, as plain data: it can cross to the writer thread. */
 export type WriteOp = (
-  | { op: 'accept'; messages: NewMessage[] }
+  | { op: 'accept'; rows: MessageInsertRow[] }
   | { op: 'claim'; owner: string; now: number; leaseMs: number; limit: number; realtimeOnly: boolean }
   | { op: 'commit'; change: Change; now: number }
   | { op: 'insertReceipts'; receipts: Omit<StoredReceipt, 'seq'>[] }
@@ -39,6 +38,9 @@ export type WriteOp = (
   urgent?: boolean;
 };
 
+/** What the writer answers for one accepted message: null when it was stored as given. */
+export type StoredAcceptResult = Exclude<AcceptResult, { result: 'created' }> | null;
+
 /** A guard of a change did not match: the change's savepoint is rolled back and the commit reports false. */
 export class GuardMissed extends Error {}
 
@@ -46,7 +48,7 @@ export class GuardMissed extends Error {}
 export function runWriteOp(sql: Statements, w: WriteOp): unknown {
   switch (w.op) {
     case 'accept':
-      return w.messages.map((m) => acceptOne(sql, m));
+      return w.rows.map((row) => acceptOne(sql, row));
     case 'claim': {
       const { owner, now, limit } = w;
       const leaseUntil = now + w.leaseMs;
@@ -108,20 +110,14 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
   }
 }
 
-function acceptOne(sql: Statements, m: NewMessage): AcceptResult {
-  const inserted = sql.insertMessage.run({
-    ...m,
-    routeName: m.route.name,
-    routeSteps: JSON.stringify(m.route.steps),
-    content: JSON.stringify(m.content),
-    priority: m.priority === 'realtime' ? 0 : 1,
-    metadata: m.metadata == null ? null : JSON.stringify(m.metadata),
-    timeZone: m.timeZone ?? null,
-    optedInAt: m.optedInAt ?? null,
-  });
-  if (inserted.changes === 1) return { result: 'created', message: newlyAccepted(m) };
-  const message = toMessage(sql.messageByKey.get(m.idempotencyKey) as Row);
-  return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
+/**
+ * Inserts one message. Resolves null when it was stored (the caller has the record), else the message already
+ * stored under its idempotency key and whether it was the same request.
+ */
+function acceptOne(sql: Statements, row: MessageInsertRow): StoredAcceptResult {
+  if (sql.insertMessage.run(...row).changes === 1) return null;
+  const message = toMessage(sql.messageByKey.get(row[KEY_AT]) as Row);
+  return { result: message.requestHash === row[HASH_AT] ? 'existing' : 'conflict', message };
 }
 
 /** Statuses a message may have for a patch to set `to`: the allowed moves, or staying in an active status. */
@@ -139,7 +135,26 @@ function applyChange(sql: Statements, change: Change, now: number): void {
     for (const c of columns) params[c] = bindable(patch[c as keyof typeof patch]);
     if (sql.patchMessage(columns, guard).run(params).changes !== 1) throw new GuardMissed();
   }
-  for (const attempt of change.newAttempts ?? []) sql.insertAttempt.run(attempt);
+  for (const a of change.newAttempts ?? []) {
+    sql.insertAttempt.run(
+      a.id,
+      a.messageId,
+      a.stepIndex,
+      a.channel,
+      a.account,
+      a.provider,
+      a.status,
+      a.providerMessageId,
+      a.errorClass,
+      a.errorCode,
+      a.errorDetail,
+      a.units,
+      a.cost,
+      a.createdAt,
+      a.updatedAt,
+      a.receiptDeadline,
+    );
+  }
   for (const update of change.attempts ?? []) {
     const columns = Object.keys(update.patch).filter(
       (k) => update.patch[k as keyof typeof update.patch] !== undefined,
@@ -151,7 +166,8 @@ function applyChange(sql: Statements, change: Change, now: number): void {
     if (sql.patchAttempt(columns, guard).run(params).changes !== 1) throw new GuardMissed();
   }
   for (const event of change.events ?? []) {
-    sql.insertEvent.run({ ...event, data: event.data == null ? null : JSON.stringify(event.data) });
+    const data = event.data == null ? null : JSON.stringify(event.data);
+    sql.insertEvent.run(event.messageId, event.attemptId, event.type, data, event.at);
   }
   for (const record of change.reachability ?? []) sql.upsertReachability.run(record);
   for (const seq of change.processedReceipts ?? []) sql.markReceiptProcessed.run(now, seq);
