@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MessageRecord } from '../store/records.js';
 import { applyPendingReceipts } from './apply-receipts.js';
+import { bulkCap } from './bulk-cap.js';
 import type { EngineContext } from './engine-context.js';
 import { processMessage } from './process-message.js';
 import { Throughput } from './throughput.js';
@@ -30,6 +31,7 @@ export class Engine {
   private readonly realtimeReserve: number;
   private readonly finished: Throughput;
   private waitingForRoom = false;
+  private lastRealtimeAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -108,13 +110,17 @@ export class Engine {
     const { store, clock, config } = this.ctx;
     this.claims.reset();
     // Bulk work is claimed in batches (a claim is a write), once enough slots are free.
-    const free = this.holdCap() - this.inFlight.size;
-    const bulk = free >= this.lowWater();
+    const cap = this.holdCap();
+    const bulkCap = this.bulkCap(cap);
+    const free = bulkCap - this.inFlight.size;
+    const bulk = free >= this.lowWater(bulkCap);
     // Without room for bulk work, the next message to finish with room enough wakes this loop.
     this.waitingForRoom = !bulk;
     // Realtime messages may go past the cap, but only by the reserve: a realtime flood must not pile up beyond
     // what can be sent within a lease (it would be claimed again while still waiting here).
-    const limit = bulk ? Math.min(free, config.engine.claimBatch) : Math.max(0, free + this.realtimeReserve);
+    const limit = bulk
+      ? Math.min(free, config.engine.claimBatch)
+      : Math.max(0, cap - this.inFlight.size + this.realtimeReserve);
     if (limit === 0) {
       await this.claims.sleep(config.engine.idlePollMs);
       return;
@@ -161,13 +167,19 @@ export class Engine {
     return Math.min(this.maxInFlight, Math.max(MIN_HOLD, paced));
   }
 
+  /** How many messages bulk work may fill: all the engine holds, or few while realtime messages are flowing. */
+  private bulkCap(cap: number): number {
+    return bulkCap(cap, performance.now() - this.lastRealtimeAt);
+  }
+
   /** Free slots needed before bulk work is claimed again. */
-  private lowWater(): number {
-    return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, this.holdCap() >> 1));
+  private lowWater(cap: number): number {
+    return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, cap >> 1));
   }
 
   private track(message: MessageRecord): void {
     if (this.inFlight.has(message.id)) return;
+    if (message.priority === 'realtime') this.lastRealtimeAt = performance.now();
     const work = processMessage(this.ctx, message)
       .catch((error: unknown) => {
         // The lease runs out and the message is taken up again; nothing is lost.
@@ -176,7 +188,8 @@ export class Engine {
       .finally(() => {
         this.inFlight.delete(message.id);
         this.finished.add();
-        if (this.waitingForRoom && this.inFlight.size <= this.holdCap() - this.lowWater()) {
+        const bulkCap = this.bulkCap(this.holdCap());
+        if (this.waitingForRoom && this.inFlight.size <= bulkCap - this.lowWater(bulkCap)) {
           this.waitingForRoom = false;
           this.claims.wake();
         }

@@ -138,6 +138,8 @@ export class SqliteStore implements Store {
       leaseMs,
       limit,
       realtimeOnly: options.realtimeOnly === true,
+      // Realtime messages only: ahead of bulk writes, as their acceptance was.
+      urgent: options.realtimeOnly === true,
     } as const;
     return this.writer.run(op) as Promise<MessageRecord[]>;
   }
