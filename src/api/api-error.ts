@@ -37,7 +37,14 @@ export type ProblemCode =
   | 'no_recipients'
   | 'import_failed'
   | 'invalid_csv'
-  | 'exclusion_list_not_found';
+  | 'exclusion_list_not_found'
+  | 'contact_not_found'
+  | 'missing_contact_key'
+  | 'ambiguous_contact'
+  | 'segment_not_found'
+  | 'segment_name_taken'
+  | 'segment_changed'
+  | 'invalid_filter';
 
 const TITLES: Record<ProblemCode, string> = {
   campaign_not_found: 'Campaign not found',
@@ -48,6 +55,13 @@ const TITLES: Record<ProblemCode, string> = {
   import_failed: 'Recipient file could not be imported',
   invalid_csv: 'Invalid CSV file',
   exclusion_list_not_found: 'Exclusion list not found',
+  contact_not_found: 'Contact not found',
+  missing_contact_key: 'Contact needs a customer ID or a phone number',
+  ambiguous_contact: 'Several contacts have this phone number',
+  segment_not_found: 'Segment not found',
+  segment_name_taken: 'Segment name already used',
+  segment_changed: 'Segment changed meanwhile',
+  invalid_filter: 'Invalid segment filter',
   invalid_phone: 'Invalid phone number',
   not_sms_capable: 'Phone number cannot receive SMS',
   unknown_route: 'Unknown route',

@@ -20,7 +20,7 @@ export interface CampaignCliIo {
   sleep?: (ms: number) => Promise<void>;
 }
 
-function processIo(): CampaignCliIo {
+export function processIo(): CampaignCliIo {
   return {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(text),
@@ -62,7 +62,7 @@ function uploadProgress(io: CampaignCliIo, label: string) {
 export function campaignCommand(io: CampaignCliIo = processIo()): Command {
   const campaign = new Command('campaign')
     .description(
-      '一括送信キャンペーン / bulk campaigns from a CSV: create, approve, start, pause, resume, cancel, status, export',
+      '一括送信キャンペーン / bulk campaigns from a CSV or a segment: create, approve, start, pause, resume, cancel, status, export',
     )
     .option('--url <url>', 'todoke API URL (env TODOKE_URL, default http://127.0.0.1:8080)')
     .option('--api-key <key>', 'API key: it identifies you as the operator (env TODOKE_API_KEY)');
@@ -86,12 +86,13 @@ export function campaignCommand(io: CampaignCliIo = processIo()): Command {
 
   campaign
     .command('create')
-    .description('create a campaign from a CSV, upload and validate it, and ask for approval')
-    .requiredOption('--csv <file>', 'recipients CSV (UTF-8 or Shift_JIS, with a header row)')
+    .description('create a campaign from a CSV or a segment, validate it, and ask for approval')
+    .option('--csv <file>', 'recipients CSV (UTF-8 or Shift_JIS, with a header row)')
+    .option('--segment <idOrName>', 'instead of --csv: the contacts of this segment (todoke segments list)')
     .requiredOption('--template <name>', 'template name (its latest version is pinned)')
     .requiredOption('--route <name>', 'configured route name, e.g. line-then-sms')
     .option('--purpose <purpose>', 'purpose of the messages', 'payment_reminder')
-    .option('--name <name>', 'campaign name (default: the file name)')
+    .option('--name <name>', 'campaign name (default: the file or segment name)')
     .option('--throttle <perMinute>', 'messages created per minute', (v) => Number.parseInt(v, 10))
     .option(
       '--start-at <time>',
@@ -105,12 +106,14 @@ export function campaignCommand(io: CampaignCliIo = processIo()): Command {
     .option('--no-request-approval', 'stop after validation, without asking for approval')
     .action(async (options, cmd: Command) => {
       const api = client(cmd);
+      if ((options.csv === undefined) === (options.segment === undefined))
+        throw new Error('--csv か --segment のどちらか一方を / Give either --csv or --segment');
       const window = options.window as string | undefined;
       const [start, end] = window?.split('-') ?? [];
       if (window !== undefined && (!start || !end))
         throw new Error('--window は HH:MM-HH:MM で / --window must be HH:MM-HH:MM');
       const created = await api.json<CampaignJson>('POST', '/v1/campaigns', {
-        name: options.name ?? basename(options.csv),
+        name: options.name ?? (options.csv ? basename(options.csv) : `segment:${options.segment}`),
         template: options.template,
         route: options.route,
         purpose: options.purpose,
@@ -133,14 +136,20 @@ export function campaignCommand(io: CampaignCliIo = processIo()): Command {
             (res.list.invalidPhones > 0 ? ` (読めない番号 ${res.list.invalidPhones} 件)` : ''),
         );
       }
-      const query = `fileName=${encodeURIComponent(basename(options.csv))}&encoding=${encodeURIComponent(options.encoding)}`;
+      const query = options.csv
+        ? `fileName=${encodeURIComponent(basename(options.csv))}&encoding=${encodeURIComponent(options.encoding)}`
+        : '';
       let uploaded: { import: { rows: number; accepted: number; errors: number; warnings: number } };
       try {
-        uploaded = await api.upload<typeof uploaded>(
-          `/v1/campaigns/${id}/recipients?${query}`,
-          options.csv,
-          uploadProgress(io, 'アップロード中 / uploading'),
-        );
+        uploaded = options.csv
+          ? await api.upload<typeof uploaded>(
+              `/v1/campaigns/${id}/recipients?${query}`,
+              options.csv,
+              uploadProgress(io, 'アップロード中 / uploading'),
+            )
+          : await api.json<typeof uploaded>('POST', `/v1/campaigns/${id}/recipients/segment`, {
+              segmentId: options.segment,
+            });
       } catch (error) {
         if (error instanceof ApiProblem && Array.isArray(error.problem.problems)) {
           for (const p of error.problem.problems.slice(0, 10) as { rowNumber: number; messageJa: string }[]) {

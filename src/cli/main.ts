@@ -1,8 +1,10 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/load-config.js';
 import { campaignCommand } from './campaign.js';
+import { contactsCommand } from './contacts.js';
 import { keysCommand } from './keys.js';
 import { sandboxCommand } from './sandbox.js';
+import { segmentsCommand } from './segments.js';
 import { startCommand } from './start.js';
 
 const program = new Command('todoke')
@@ -12,6 +14,8 @@ program.addCommand(startCommand());
 program.addCommand(sandboxCommand());
 program.addCommand(keysCommand());
 program.addCommand(campaignCommand());
+program.addCommand(contactsCommand());
+program.addCommand(segmentsCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

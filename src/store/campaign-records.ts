@@ -38,6 +38,18 @@ export interface CampaignImportSummary {
   problemCodes: Record<string, number>;
   importedBy: string | null;
   importedAt: number;
+  /** Where the list came from when it is not an uploaded file (absent for a CSV). */
+  source?: CampaignListSource;
+}
+
+/** A list filled from a segment of the contact store: which segment, at which version, and how many matched. */
+export interface CampaignListSource {
+  kind: 'segment';
+  segmentId: string;
+  segmentName: string;
+  segmentVersion: number;
+  /** Contacts that matched the segment: the list's rows, numbered 1..contacts in contact id order. */
+  contacts: number;
 }
 
 /** What one channel of the route is expected to cost. */

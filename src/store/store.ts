@@ -17,6 +17,7 @@ import type {
   TemplateVersionRecord,
 } from './records.js';
 import type { CampaignStore } from './campaign-store.js';
+import type { ContactStore } from './contact-store.js';
 
 export type AcceptResult =
   /** Stored now. */
@@ -184,4 +185,7 @@ export interface Store {
 
   /** Campaigns (bulk sends): see campaign-store.ts. */
   readonly campaigns: CampaignStore;
+
+  /** Contacts and segments (campaigns from a segment): see contact-store.ts. */
+  readonly contacts: ContactStore;
 }

@@ -22,7 +22,7 @@ import {
 } from './campaigns-body.js';
 
 /** The request body as bytes: file routes take text/csv (or octet-stream) and stream it. */
-function fileBody(request: FastifyRequest): AsyncIterable<Uint8Array> {
+export function fileBody(request: FastifyRequest): AsyncIterable<Uint8Array> {
   const body = request.body as AsyncIterable<Uint8Array> | undefined;
   if (body && typeof (body as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function') {
     return body;

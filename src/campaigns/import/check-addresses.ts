@@ -17,9 +17,9 @@ function toHalfWidth(text: string): string {
  * further: Japanese carriers issued addresses with consecutive dots that RFC 5322 forbids and that still
  * work.
  */
-const EMAIL =
+export const EMAIL =
   /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const LINE_USER_ID = /^U[0-9a-f]{32}$/;
+export const LINE_USER_ID = /^U[0-9a-f]{32}$/;
 
 export function checkPhone(
   rules: RowRules,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXPORT, memorySink, problemCodes, runImport as run } from './import-test-kit.js';
 import type { ImportSink } from '../imported-recipient.js';
-import { importCsv, type ImportProgress } from './import-csv.js';
+import { importCsv, importRows, type ImportProgress } from './import-csv.js';
 
 describe('importCsv', () => {
   it('reads quoted line breaks and CRLF, skips blank lines and empty rows, and numbers rows as a spreadsheet', async () => {
@@ -169,6 +169,36 @@ describe('importCsv', () => {
     const { summary, problems } = await run(bytes);
     expect(summary.fileProblem).toMatchObject({ code, rowNumber: null });
     expect(problems).toEqual([]);
+  });
+
+  it('hands on rows that repeat an earlier one when asked to keep duplicates', async () => {
+    const text = '電話番号,会員番号\n09012345678,A\n09012345678,B\n08012345678,A\n';
+    const reported = await run(Buffer.from(text));
+    expect(reported.summary).toMatchObject({ accepted: 1, duplicates: 2 });
+    const kept = await run(Buffer.from(text), { duplicates: 'keep' });
+    expect(kept.summary).toMatchObject({ rows: 3, accepted: 3, duplicates: 0, warnings: 0 });
+    expect(kept.recipients.map((r) => r.externalId)).toEqual(['A', 'B', 'A']);
+  });
+
+  it('checks rows that were not read from a file (importRows): the first row is the header', async () => {
+    const memory = memorySink();
+    async function* rows() {
+      yield [{ rowNumber: 0, fields: ['phone', 'amount'] }];
+      yield [
+        { rowNumber: 1, fields: ['09012345678', '100'] },
+        { rowNumber: 2, fields: ['0312345678', '200'] },
+      ];
+    }
+    const summary = await importRows(
+      rows(),
+      { mapping: { phone: 'phone', amount: { variable: 'amount' } }, requiredVariables: ['amount'] },
+      memory.sink,
+    );
+    expect(summary).toMatchObject({ rows: 2, accepted: 1, rejected: 1, encoding: null, bytes: 0 });
+    expect(memory.recipients.map((r) => [r.rowNumber, r.phone, r.variables])).toEqual([
+      [1, '+819012345678', { amount: '100' }],
+    ]);
+    expect(problemCodes(memory.problems)).toEqual([[2, 'not_sms_capable']]);
   });
 
   it('rejects when the sink fails', async () => {

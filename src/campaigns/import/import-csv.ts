@@ -10,7 +10,10 @@ import type { CsvRow } from './read-records.js';
 import { resolveMapping, type ExplicitMapping } from './resolve-mapping.js';
 import { isBlankRow, rowRules, validateRow, type RowRules } from './validate-row.js';
 
-export interface ImportOptions extends CsvReadOptions {
+export interface ImportOptions extends CsvReadOptions, RowImportOptions {}
+
+/** How rows are checked, whatever they were read from. */
+export interface RowImportOptions {
   /** Header → target; without it, the suggested mapping (suggestMapping) is used. */
   mapping?: ExplicitMapping;
   /** Variables the campaign's template needs: each must be mapped, and empty in no row (`missing_value`). */
@@ -19,6 +22,11 @@ export interface ImportOptions extends CsvReadOptions {
   notSmsCapable?: 'error' | 'warning';
   /** Recipients (and problems) handed to the sink per call. Default 5,000. */
   batchSize?: number;
+  /**
+   * `report` (default): a row repeating an earlier row's address or customer ID is reported (duplicate_in_file)
+   * and not handed on. `keep`: every row is handed on (a contacts import, where a later row updates the earlier).
+   */
+  duplicates?: 'report' | 'keep';
 }
 
 export interface ImportProgress {
@@ -69,19 +77,40 @@ export async function importCsv(
   sink: ImportSink,
   onProgress?: (progress: ImportProgress) => void,
 ): Promise<ImportSummary> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const decode: DecodeReport = { encoding: null, bytes: 0 };
+  const read: { delimiter: CsvDelimiter | null } = { delimiter: null };
+  const rows = csvRows(input, options, decode, (d) => (read.delimiter = d));
+  const summary = await importRows(rows, options, sink, onProgress, () => decode.bytes);
+  summary.encoding = decode.encoding;
+  summary.bytes = decode.bytes;
+  summary.delimiter = read.delimiter;
+  return summary;
+}
+
+/**
+ * The checking half of importCsv, for rows however they were read (a CSV file, or a segment's contacts written
+ * as rows): the first row that is not blank is the header, mapped as importCsv maps it; every row after it is
+ * validated, checked for duplicates and handed to the sink in order. `bytesRead` feeds the progress reports.
+ */
+export async function importRows(
+  source: AsyncIterable<CsvRow[]>,
+  options: RowImportOptions,
+  sink: ImportSink,
+  onProgress?: (progress: ImportProgress) => void,
+  bytesRead: () => number = () => 0,
+): Promise<ImportSummary> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
   const run = new ImportRun(options);
   const flush = async () => {
     const { problems, recipients } = run.take();
     if (problems.length > 0) await sink.addProblems(problems);
     if (recipients.length > 0) await sink.addRecipients(recipients);
     const { rows, accepted } = run.summary;
-    onProgress?.({ bytes: decode.bytes, rows, accepted });
+    onProgress?.({ bytes: bytesRead(), rows, accepted });
   };
 
   try {
-    for await (const batch of csvRows(input, options, decode, (d) => (run.summary.delimiter = d))) {
+    for await (const batch of source) {
       for (const row of batch) {
         run.add(row);
         if (run.pending() >= batchSize) await flush();
@@ -92,8 +121,6 @@ export async function importCsv(
     if (!(error instanceof FileProblemError)) throw error;
     run.stop(error.problem);
   }
-  run.summary.encoding = decode.encoding;
-  run.summary.bytes = decode.bytes;
   await flush();
   return run.summary;
 }
@@ -121,7 +148,7 @@ class ImportRun {
   private recipients: ImportedRecipient[] = [];
   private problems: RowProblem[] = [];
 
-  constructor(private readonly options: ImportOptions) {}
+  constructor(private readonly options: RowImportOptions) {}
 
   pending(): number {
     return Math.max(this.recipients.length, this.problems.length);
@@ -138,7 +165,7 @@ class ImportRun {
     const { summary } = this;
     if (row.fields !== null && isBlankRow(row.fields)) {
       summary.blankRows++;
-    } else if (this.rules === null || this.duplicates === null) {
+    } else if (this.rules === null) {
       this.header(row);
     } else if (row.fields === null) {
       summary.rows++;
@@ -152,7 +179,7 @@ class ImportRun {
         summary.rejected++;
         return;
       }
-      const repeated = this.duplicates.check(verdict.recipient);
+      const repeated = this.duplicates?.check(verdict.recipient) ?? null;
       if (repeated) {
         this.report(repeated);
         summary.duplicates++;
@@ -197,7 +224,7 @@ class ImportRun {
     }
     this.summary.mapping = resolved.mapping;
     this.rules = rowRules(resolved.mapping, this.options);
-    this.duplicates = new DuplicateCheck(this.rules);
+    this.duplicates = this.options.duplicates === 'keep' ? null : new DuplicateCheck(this.rules);
   }
 
   private report(p: RowProblem): void {

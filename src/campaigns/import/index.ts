@@ -1,6 +1,7 @@
 /** Streaming import of a campaign's recipients CSV: encodings, parsing, mapping, validation, report. */
-export { importCsv } from './import-csv.js';
-export type { ImportOptions, ImportProgress, ImportSummary } from './import-csv.js';
+export { importCsv, importRows } from './import-csv.js';
+export type { ImportOptions, ImportProgress, ImportSummary, RowImportOptions } from './import-csv.js';
+export type { CsvRow } from './read-records.js';
 export { readCsvHeader } from './read-csv-header.js';
 export type { CsvHeader } from './read-csv-header.js';
 export { suggestMapping, variableNameFor } from './suggest-mapping.js';

@@ -9,6 +9,7 @@ import {
   schemaExists,
 } from './statements.js';
 import { CAMPAIGN_TABLES } from './campaign-migration.js';
+import { CONTACT_TABLES } from './contact-migration.js';
 
 /**
  * Schema versions of the PostgreSQL store, applied in order and recorded in `schema_migrations`.
@@ -181,6 +182,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
     `,
   },
   { version: 4, sql: CAMPAIGN_TABLES },
+  { version: 5, sql: CONTACT_TABLES },
 ];
 
 /**

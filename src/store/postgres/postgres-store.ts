@@ -36,6 +36,7 @@ import {
 import { firstIdAt } from '../first-id-at.js';
 import * as sql from './statements.js';
 import { PgCampaignStore } from './pg-campaign-store.js';
+import { PgContactStore } from './pg-contact-store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database */
@@ -64,6 +65,7 @@ export class PostgresStore implements Store {
   private readonly accepts: CallBatcher<NewMessage, AcceptResult>;
   private closed = false;
   readonly campaigns: PgCampaignStore;
+  readonly contacts: PgContactStore;
 
   constructor(options: PostgresStoreOptions) {
     this.schema = options.schema ?? 'public';
@@ -86,6 +88,7 @@ export class PostgresStore implements Store {
     this.pool.on('connect', (client) => client.on('error', () => {}));
     this.accepts = new CallBatcher((messages) => this.insertMessages(messages));
     this.campaigns = new PgCampaignStore(this.pool);
+    this.contacts = new PgContactStore(this.pool, this.schema);
   }
 
   async init(): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { prepareContactStatements } from './contact-statements.js';
 
 /** Messages nobody holds a lease on at @now (an expired lease belongs to an engine that is gone). */
 const UNLEASED = '(lease_owner IS NULL OR lease_until IS NULL OR lease_until <= @now)';
@@ -6,6 +7,8 @@ const UNLEASED = '(lease_owner IS NULL OR lease_until IS NULL OR lease_until <= 
 /** Every SQL statement of the SQLite store's campaign section, prepared once per connection. */
 export function prepareCampaignStatements(db: Database) {
   return {
+    /** Contacts and segments: their writes travel as campaign writes (see campaign-write-ops.ts). */
+    contacts: prepareContactStatements(db),
     insertCampaign: db.prepare(`
       INSERT INTO campaigns (id, name, status, version, import_id, settled, created_by, created_at, updated_at, body)
       VALUES (@id, @name, @status, @version, @importId, @settled, @createdBy, @createdAt, @updatedAt, @body)`),

@@ -10,6 +10,7 @@ import type {
 import { campaignBody } from '../campaign-rows.js';
 import type { Row } from '../row-readers.js';
 import type { CampaignStatements } from './campaign-statements.js';
+import { runContactWrite, type ContactWriteOp } from './contact-write-ops.js';
 
 /** The campaign section's writes, as plain data for the writer thread (see write-ops.ts). */
 export type CampaignWriteOp =
@@ -23,7 +24,8 @@ export type CampaignWriteOp =
   | { kind: 'setRecipientStates'; importId: string; changes: RecipientChange[] }
   | { kind: 'closePending'; importId: string; state: RecipientState; reason: string | null; limit: number }
   | { kind: 'createExclusionList'; list: ExclusionListRecord; entries: ExclusionEntry[] }
-  | { kind: 'holdMessages' | 'releaseMessages' | 'cancelMessages'; campaignId: string; now: number };
+  | { kind: 'holdMessages' | 'releaseMessages' | 'cancelMessages'; campaignId: string; now: number }
+  | { kind: 'contacts'; write: ContactWriteOp };
 
 function campaignParams(c: CampaignRecord) {
   return {
@@ -122,5 +124,7 @@ export function runCampaignWrite(sql: CampaignStatements, w: CampaignWriteOp): u
       for (const { id } of ids) sql.insertCanceledEvent.run(id, data, w.now);
       return ids.length;
     }
+    case 'contacts':
+      return runContactWrite(sql.contacts, w.write);
   }
 }

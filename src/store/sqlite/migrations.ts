@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { CAMPAIGN_ADDRESSES, CAMPAIGN_TABLES } from './campaign-migration.js';
+import { CONTACT_TABLES } from './contact-migration.js';
 
 /** Schema versions, applied in order; PRAGMA user_version records the last one applied. Never edit a shipped one. */
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
@@ -156,6 +157,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   },
   { version: 3, sql: CAMPAIGN_TABLES },
   { version: 4, sql: CAMPAIGN_ADDRESSES },
+  { version: 5, sql: CONTACT_TABLES },
 ];
 
 /** Applies the migrations this database has not seen, each in its own transaction. */

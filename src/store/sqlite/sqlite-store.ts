@@ -36,6 +36,7 @@ import { messageInsertRow } from './message-insert-row.js';
 import type { StoredAcceptResult } from './write-ops.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
 import { SqliteCampaignStore } from './sqlite-campaign-store.js';
+import { SqliteContactStore } from './sqlite-contact-store.js';
 
 export interface SqliteStoreOptions {
   /** Database file path. */
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
   private readonly writer: Writer;
   private readonly clock: Clock;
   readonly campaigns: SqliteCampaignStore;
+  readonly contacts: SqliteContactStore;
 
   private constructor(options: SqliteStoreOptions, db: Database.Database, writer: Writer) {
     this.clock = options.clock ?? systemClock;
@@ -67,6 +69,7 @@ export class SqliteStore implements Store {
     this.sql = prepareStatements(db);
     this.writer = writer;
     this.campaigns = new SqliteCampaignStore(this.sql.campaigns, writer);
+    this.contacts = new SqliteContactStore(this.sql.campaigns, writer);
   }
 
   /** Opens (creating and migrating if needed) the store at `options.file`. */
