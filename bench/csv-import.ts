@@ -4,7 +4,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import Database from '../src/store/sqlite/sqlite-driver.js';
 import iconv from 'iconv-lite';
 import { importCsv, type ImportSummary } from '../src/campaigns/import/index.js';
 import type { ImportedRecipient, ImportSink, RowProblem } from '../src/campaigns/imported-recipient.js';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database, { type SqliteDatabase } from '../store/sqlite/sqlite-driver.js';
 import {
   gatewayAccountTables,
   type GatewayAccountTables,
@@ -111,7 +111,7 @@ function toLedgerItem(row: LedgerRow, to?: string): LedgerItem {
  * (not a power loss), which is all an emulator needs. `dataDir` null keeps everything in memory.
  */
 export class SandboxStore {
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
   private readonly twilioMessages: TwilioMessageTable;
   private readonly gatewayAccounts: GatewayAccountTables;
   /** Sandbox-wide settings kept across restarts. */
