@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { startCheckpointer, type Checkpointer } from '../store/sqlite/checkpointer.js';
 import Database, { type SqliteDatabase } from '../store/sqlite/sqlite-driver.js';
 import {
   gatewayAccountTables,
@@ -123,15 +124,20 @@ export class SandboxStore {
   ) => number[];
   private readonly recordTx: (jobs: readonly OutboxRow[]) => void;
   private readonly outcomesTx: (done: readonly number[], retry: readonly Reschedule[]) => void;
+  private readonly checkpointer: Checkpointer | null = null;
 
   constructor(dataDir: string | null) {
     if (dataDir !== null) mkdirSync(dataDir, { recursive: true });
     this.db = new Database(dataDir === null ? ':memory:' : join(dataDir, 'sandbox.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    // A checkpoint fsyncs the database file and stalls the event loop: do it every 64 MiB of WAL, not every 4 MiB.
-    this.db.pragma('wal_autocheckpoint = 16384');
+    // Checkpoints run on a thread of their own: on this connection they stalled the event loop, and so the
+    // emulators' view of when requests arrived (see checkpointer.ts).
     this.db.pragma('journal_size_limit = 67108864');
+    if (dataDir !== null) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.checkpointer = startCheckpointer(join(dataDir, 'sandbox.db'));
+    }
     this.db.exec(SCHEMA);
     const db = this.db;
     this.sql = {
@@ -348,6 +354,7 @@ export class SandboxStore {
   }
 
   close(): void {
+    void this.checkpointer?.stop();
     if (this.db.open) this.db.close();
   }
 }

@@ -18,12 +18,10 @@ export const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
  *
  * Both have the same JavaScript API and the same types.
  */
-function loadDriver(): typeof BetterSqlite3 {
-  if (NODE_MAJOR >= 24) return require('better-sqlite3-napi') as typeof BetterSqlite3;
-  return require('better-sqlite3') as typeof BetterSqlite3;
-}
+/** The module better-sqlite3 is loaded from here, for threads that open the same database. */
+export const DRIVER_PATH = require.resolve(NODE_MAJOR >= 24 ? 'better-sqlite3-napi' : 'better-sqlite3');
 
-const Database = loadDriver();
+const Database = require(DRIVER_PATH) as typeof BetterSqlite3;
 export default Database;
 
 /** An open database, whichever build opened it. */

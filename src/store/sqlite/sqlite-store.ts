@@ -16,6 +16,7 @@ import type {
 } from '../records.js';
 import type { AcceptResult, Change, ClaimOptions, MessageFilter, Store } from '../store.js';
 import { migrate } from './migrations.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { openDatabase } from './open-database.js';
 import {
   toApiKey,
@@ -63,9 +64,12 @@ export class SqliteStore implements Store {
   readonly campaigns: SqliteCampaignStore;
   readonly contacts: SqliteContactStore;
 
+  private readonly checkpointer: Checkpointer;
+
   private constructor(options: SqliteStoreOptions, db: Database.Database, writer: Writer) {
     this.clock = options.clock ?? systemClock;
     this.db = db;
+    this.checkpointer = startCheckpointer(options.file);
     this.sql = prepareStatements(db);
     this.writer = writer;
     this.campaigns = new SqliteCampaignStore(this.sql.campaigns, writer);
@@ -93,6 +97,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     await this.writer.close();
+    await this.checkpointer.stop();
     if (this.db.open) this.db.close();
   }
 
