@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { TodokeConfig } from '../config/config.js';
 import type { Clock } from '../core/clock.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { MessageRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { bearerAuth } from './auth.js';
 import { registerErrorHandling } from './error-handler.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   newId: () => string;
   /** Called after messages are durably accepted: wakes the engine. */
   onAccepted?: () => void;
+  /** The engine of this process, when there is one: realtime messages are accepted leased to it and handed over. */
+  realtimeHandOver?: RealtimeHandOver;
   /** Called after webhook receipts are stored. */
   onReceipts?: () => void;
   /** The provider emulators' control API (its routes live under /__sandbox/), served without an API key. */
@@ -46,6 +49,14 @@ export interface AppDeps {
   ready?: () => boolean;
   /** `full` (default): the whole API. `ops`: only /healthz, /readyz and /metrics (worker processes). */
   surface?: 'full' | 'ops';
+}
+
+/** How the API hands a realtime message to the engine beside it, skipping the engine's claim. */
+export interface RealtimeHandOver {
+  /** A lease to store the message with, or null when the engine cannot take it up at once. */
+  lease(now: number): { owner: string; until: number } | null;
+  /** Called with the stored message once it is durable. */
+  adopt(message: MessageRecord): void;
 }
 
 /** The HTTP API as a Fastify instance, not listening yet (callers may add routes): tests use `app.inject`. */

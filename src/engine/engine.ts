@@ -60,6 +60,36 @@ export class Engine {
     return this.running;
   }
 
+  /**
+   * A lease for a realtime message the API of this process is about to accept, when this engine can take it up at
+   * once; null otherwise (the message is then stored due, for any engine's claim round). Taking it up directly
+   * saves the claim: a write and a turn of the claim loop, which behind a bulk backlog made most of a realtime
+   * message's wait.
+   */
+  leaseForRealtime(now: number): { owner: string; until: number } | null {
+    if (!this.running || this.inFlight.size >= this.holdCap() + this.realtimeReserve) return null;
+    return { owner: this.ctx.owner, until: now + this.ctx.config.engine.leaseMs };
+  }
+
+  /** Takes up a message stored with this engine's lease (leaseForRealtime). */
+  adopt(message: MessageRecord): void {
+    if (message.leaseOwner !== this.ctx.owner) return;
+    if (this.running) {
+      this.track(message);
+      return;
+    }
+    // Stopped in between: hand the message back, due now, rather than leaving it leased until the lease ends.
+    void this.ctx.store
+      .commit({
+        message: {
+          id: message.id,
+          expectVersion: message.version,
+          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: this.ctx.clock.now() },
+        },
+      })
+      .catch(() => false);
+  }
+
   /** Messages are due now: skip the rest of the current sleep. */
   wake(): void {
     this.claims.wake();

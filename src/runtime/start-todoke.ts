@@ -18,6 +18,7 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
 import type { Store } from '../store/store.js';
 import { dataDirSecret } from './data-dir-secret.js';
+import type { MessageRecord } from '../store/records.js';
 import { createIdFactory } from './id-factory.js';
 import { openStore } from './open-store.js';
 import { DEMO_NUMBERS, sandboxAccounts, sandboxRoutes } from './sandbox-accounts.js';
@@ -150,6 +151,14 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
       engine?.wake();
       store.signal?.('due');
     },
+    ...(engine
+      ? {
+          realtimeHandOver: {
+            lease: (now: number) => engine.leaseForRealtime(now),
+            adopt: (message: MessageRecord) => engine.adopt(message),
+          },
+        }
+      : {}),
     onReceipts: () => {
       engine?.wakeReceipts();
       store.signal?.('receipts');

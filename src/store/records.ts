@@ -46,6 +46,11 @@ export interface NewMessage {
   timeZone?: string | null;
   /** When the recipient opted in to this sender's messages (ms), as the request stated: consent evidence. */
   optedInAt?: number | null;
+  /**
+   * Stored already leased to an engine of this process, which takes the message up at once instead of claiming it
+   * (a realtime message accepted by the API it runs beside). Null or absent: due at once, for any engine to claim.
+   */
+  lease?: { owner: string; until: number } | null;
 }
 
 export interface MessageRecord extends NewMessage {

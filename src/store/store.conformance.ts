@@ -165,6 +165,21 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect(taken.map((x) => [x.id, x.leaseOwner])).toEqual([[m.id, 'engine-b']]);
     });
 
+    it('stores a message already leased when accepted so, for its holder alone until the lease ends', async () => {
+      const m = newMessage({ lease: { owner: 'engine-a', until: T0 + 30_000 } });
+      const [result] = await store.acceptMessages([m]);
+      expect(result!.message).toMatchObject({ leaseOwner: 'engine-a', leaseUntil: T0 + 30_000 });
+      expect(await store.getMessage(m.id)).toMatchObject({
+        leaseOwner: 'engine-a',
+        leaseUntil: T0 + 30_000,
+        nextRunAt: T0 + 30_000,
+        version: result!.message.version,
+      });
+      expect(await store.claimDueMessages('engine-b', T0 + 1000, 30_000, 10)).toEqual([]);
+      const taken = await store.claimDueMessages('engine-b', T0 + 30_000, 30_000, 10);
+      expect(taken.map((x) => [x.id, x.leaseOwner])).toEqual([[m.id, 'engine-b']]);
+    });
+
     it('reports the earliest due time', async () => {
       expect(await store.nextDueAt()).toBeNull();
       await store.acceptMessages([

@@ -101,9 +101,12 @@ export const sendMessageRoutes: FastifyPluginAsyncZod<{
       const template =
         request.body.template === undefined ? null : await templates.resolve(request.body.template);
       const message = prepareMessage(request.body, key, request.apiKey?.id ?? null, ctx, template);
+      const handOver = message.priority === 'realtime' ? deps.realtimeHandOver : undefined;
+      message.lease = handOver?.lease(message.createdAt) ?? null;
       const results = await deps.store.acceptMessages([message]);
-      accepted(results);
       const result = results[0]!;
+      if (message.lease !== null && result.result === 'created') handOver!.adopt(result.message);
+      accepted(results);
       if (result.result === 'conflict') throw idempotencyConflict(message.idempotencyKey);
       return reply
         .code(result.result === 'created' ? 202 : 200)

@@ -53,6 +53,9 @@ export function messageRow(m: NewMessage) {
     time_zone: m.timeZone ?? null,
     opted_in_at: m.optedInAt ?? null,
     created_at: m.createdAt,
+    next_run_at: m.lease?.until ?? m.createdAt,
+    lease_owner: m.lease?.owner ?? null,
+    lease_until: m.lease?.until ?? null,
   };
 }
 

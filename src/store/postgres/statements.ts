@@ -51,14 +51,15 @@ export const insertMessages: Statement = {
   text: `
     INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
       route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-      time_zone, opted_in_at, status, next_run_at, created_at, updated_at)
+      time_zone, opted_in_at, status, next_run_at, created_at, updated_at, lease_owner, lease_until)
     SELECT id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
       route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-      time_zone, opted_in_at, 'accepted', created_at, created_at, created_at
+      time_zone, opted_in_at, 'accepted', next_run_at, created_at, created_at, lease_owner, lease_until
     FROM jsonb_to_recordset($1::jsonb) AS r(id text, idempotency_key text, request_hash text, phone text,
       phone_hmac text, line_user_id text, email text, purpose text, route_name text, route_steps jsonb,
       content jsonb, priority smallint, send_at bigint, expires_at bigint, campaign_id text, metadata jsonb,
-      api_key_id text, time_zone text, opted_in_at bigint, created_at bigint)
+      api_key_id text, time_zone text, opted_in_at bigint, created_at bigint, next_run_at bigint,
+      lease_owner text, lease_until bigint)
     ON CONFLICT (idempotency_key) DO NOTHING
     RETURNING id`,
 };

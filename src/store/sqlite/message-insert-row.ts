@@ -33,8 +33,10 @@ export function messageInsertRow(m: NewMessage): MessageInsertRow {
     m.apiKeyId,
     m.timeZone ?? null,
     m.optedInAt ?? null,
+    m.lease?.until ?? m.createdAt,
     m.createdAt,
     m.createdAt,
-    m.createdAt,
+    m.lease?.owner ?? null,
+    m.lease?.until ?? null,
   ];
 }

@@ -31,8 +31,8 @@ export function prepareStatements(db: Database) {
     insertMessage: db.prepare(`
       INSERT INTO messages (id, idempotency_key, request_hash, phone, phone_hmac, line_user_id, email, purpose,
         route_name, route_steps, content, priority, send_at, expires_at, campaign_id, metadata, api_key_id,
-        time_zone, opted_in_at, status, next_run_at, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?)
+        time_zone, opted_in_at, status, next_run_at, created_at, updated_at, lease_owner, lease_until)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted', ?, ?, ?, ?, ?)
       ON CONFLICT (idempotency_key) DO NOTHING`),
     messageById: db.prepare(`SELECT * FROM messages WHERE id = ?`),
     messageByKey: db.prepare(`SELECT * FROM messages WHERE idempotency_key = ?`),
