@@ -55,3 +55,23 @@ describe('startCheckpointer', () => {
     db.close();
   });
 });
+
+describe('startCheckpointer, stopping in a process with nothing else to do', () => {
+  it('lets the awaiting code go on: the process does not end while the thread closes', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const dir = mkdtempSync(join(tmpdir(), 'todoke-checkpointer-'));
+    dirs.push(dir);
+    const module = new URL('./checkpointer.ts', import.meta.url).href;
+    const script = `
+      import { startCheckpointer } from ${JSON.stringify(module)};
+      const c = startCheckpointer(${JSON.stringify(join(dir, 'y.db'))}, 10);
+      await new Promise((r) => setTimeout(r, 50));
+      await c.stop();
+      console.log('after stop');
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('after stop');
+  });
+});

@@ -38,6 +38,8 @@ export function startCheckpointer(file: string, intervalMs = 1_000): Checkpointe
   let stopping: Promise<void> | null = null;
   return {
     stop() {
+      // Waiting for the thread must keep the process alive, or a caller awaiting this would never resume.
+      worker.ref();
       stopping ??= (worker.postMessage('stop'), exited);
       return stopping;
     },
