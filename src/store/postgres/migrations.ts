@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { inTransaction } from './pg-transaction.js';
 import {
   appliedMigrations,
   createMigrationsTable,
@@ -190,13 +191,7 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
  * advisory lock: processes starting at once take turns, and the later ones find nothing left to do.
  */
 export async function migrate(pool: Pool, schema: string, now: number): Promise<void> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
-  // A server restart mid-migration emits 'error' on the checked-out client; unheard, it would end the process.
-  const onError = (error: Error) => (broken = error);
-  client.on('error', onError);
-  try {
-    await client.query('BEGIN');
+  await inTransaction(pool, async (client) => {
     await client.query(migrationLock, [`todoke.migrate:${schema}`]);
     if ((await client.query(schemaExists, [schema])).rowCount === 0) await client.query(createSchema(schema));
     const resolved = (await client.query<{ schema: string | null }>(currentSchema)).rows[0]?.schema;
@@ -214,12 +209,5 @@ export async function migrate(pool: Pool, schema: string, now: number): Promise<
       await client.query(migration.sql);
       await client.query(recordMigration, [migration.version, now]);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-    throw error;
-  } finally {
-    client.off('error', onError);
-    client.release(broken);
-  }
+  });
 }

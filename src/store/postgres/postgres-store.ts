@@ -1,4 +1,5 @@
 import { Client, Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { inTransaction } from './pg-transaction.js';
 import type { Channel } from '../../core/channels.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { MESSAGE_STATUSES, type MessageStatus } from '../../core/message-states.js';
@@ -284,26 +285,8 @@ export class PostgresStore implements Store {
   }
 
   /** Runs `work` in a transaction, committed if it resolves true and rolled back if it resolves false or throws. */
-  private async transaction(work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    // A connection the server ends mid-transaction (a restart) emits 'error' on the checked-out client: without a
-    // listener that would end the process. The failing query rejects anyway; the client is then discarded.
-    const onError = (error: Error) => (broken = error);
-    client.on('error', onError);
-    try {
-      await client.query('BEGIN');
-      const ok = await work(client);
-      await client.query(ok ? 'COMMIT' : 'ROLLBACK');
-      return ok;
-    } catch (error) {
-      // If even the rollback fails the connection is broken: it is discarded, not handed to the next caller.
-      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
-      throw error;
-    } finally {
-      client.off('error', onError);
-      client.release(broken);
-    }
+  private transaction(work: (client: PoolClient) => Promise<boolean>): Promise<boolean> {
+    return inTransaction(this.pool, work, (ok) => ok);
   }
 
   async insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
