@@ -234,6 +234,44 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect(await store.getMessage(m.id)).toMatchObject({ status: 'accepted', stepIndex: 1, version: 1 });
     });
 
+    it('undoes the whole change when a later guarded step does not apply', async () => {
+      const m = newMessage();
+      await store.acceptMessages([m]);
+      const attempt = newAttempt(m.id);
+      await store.commit({ newAttempts: [attempt] });
+      await store.commit({ attempts: [{ id: attempt.id, to: 'delivered', patch: {} }] });
+      const refused = await store.commit({
+        message: { id: m.id, expectVersion: 0, patch: { stepIndex: 1 } },
+        attempts: [{ id: attempt.id, to: 'accepted', patch: { units: 3 } }],
+        events: [{ messageId: m.id, attemptId: attempt.id, type: 'x', data: null, at: T0 }],
+        reachability: [
+          { phoneHmac: 'undone', channel: 'line_pnp', outcome: 'unreachable', code: '422', at: T0 },
+        ],
+      });
+      expect(refused).toBe(false);
+      expect(await store.getMessage(m.id)).toMatchObject({ stepIndex: 0, version: 0 });
+      expect(await store.findAttempt(attempt.id)).toMatchObject({ status: 'delivered', units: null });
+      expect(await store.listEvents(m.id)).toEqual([]);
+      expect(await store.getReachability('undone', 'line_pnp')).toBeNull();
+    });
+
+    it('reads of many messages at once each get their own answer', async () => {
+      const messages = [newMessage(), newMessage(), newMessage()];
+      await store.acceptMessages(messages);
+      const attempt = newAttempt(messages[1]!.id);
+      await store.commit({ newAttempts: [attempt] });
+      const [found, attempts, missing, none] = await Promise.all([
+        Promise.all(messages.map((m) => store.getMessage(m.id))),
+        Promise.all(messages.map((m) => store.listAttempts(m.id))),
+        store.getMessage('no-such-message'),
+        store.findAttempt('no-such-attempt'),
+      ]);
+      expect(found.map((m) => m?.id)).toEqual(messages.map((m) => m.id));
+      expect(attempts.map((list) => list.map((a) => a.id))).toEqual([[], [attempt.id], []]);
+      expect(missing).toBeNull();
+      expect(none).toBeNull();
+    });
+
     it('refuses a status move the transition table forbids, even at the right version', async () => {
       const m = newMessage();
       await store.acceptMessages([m]);

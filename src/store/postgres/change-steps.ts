@@ -105,3 +105,28 @@ function newestPerKey(records: ReachabilityRecord[]): ReachabilityRecord[] {
   }
   return [...newest.values()];
 }
+
+/**
+ * The steps of a change as one statement: each a data-modifying WITH query, the guarded ones counted, and
+ * todoke_expect raising (so the whole statement is undone) when a guarded step matched no row. One round trip
+ * instead of a transaction's BEGIN, one per step and COMMIT. Null when a step would have to see what an earlier
+ * one wrote (all queries of a statement see the same snapshot): an attempt created and updated in one change, or
+ * updated twice.
+ */
+export function oneStatement(
+  change: Change,
+  steps: ChangeStep[],
+): { statement: sql.Statement; values: unknown[] } | null {
+  const touched = new Set((change.newAttempts ?? []).map((a) => a.id));
+  for (const update of change.attempts ?? []) {
+    if (touched.has(update.id)) return null;
+    touched.add(update.id);
+  }
+  const values: unknown[] = [];
+  const parts = steps.map((step) => {
+    const offset = values.length;
+    values.push(...step.values);
+    return { statement: step.statement, offset, guarded: step.guarded };
+  });
+  return { statement: sql.combinedChange(parts), values };
+}

@@ -20,6 +20,9 @@ import { CONTACT_TABLES } from './contact-migration.js';
  * priority 0 (realtime) / 1 (bulk). Ids compare bytewise (COLLATE "C") so ULID order and the `beforeId` cursor
  * match SQLite whatever the database's locale.
  */
+/** SQLSTATE raised by todoke_expect when a guarded step of a one-statement change matched no row. */
+export const STALE_CHANGE = 'TD409';
+
 export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 1,
@@ -184,6 +187,20 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
   },
   { version: 4, sql: CAMPAIGN_TABLES },
   { version: 5, sql: CONTACT_TABLES },
+  {
+    // A change spanning several tables runs as one statement (one round trip, atomic on its own); this makes a
+    // guard that matched nothing undo the whole statement, as a rolled-back transaction would.
+    version: 6,
+    sql: `
+      CREATE FUNCTION todoke_expect(ok boolean) RETURNS boolean LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NOT ok THEN
+          RAISE EXCEPTION 'the change no longer applies' USING ERRCODE = '${STALE_CHANGE}';
+        END IF;
+        RETURN true;
+      END
+      $fn$`,
+  },
 ];
 
 /**

@@ -70,9 +70,10 @@ export const messagesByKeys: Statement = {
   text: `SELECT ${messageColumns()} FROM messages WHERE idempotency_key = ANY($1::text[])`,
 };
 
-export const messageById: Statement = {
-  name: 'message_by_id',
-  text: `SELECT ${messageColumns()} FROM messages WHERE id = $1`,
+/** $1: ids. */
+export const messagesByIds: Statement = {
+  name: 'messages_by_ids',
+  text: `SELECT ${messageColumns()} FROM messages WHERE id = ANY($1::text[])`,
 };
 
 export const countByStatus: Statement = {
@@ -181,20 +182,25 @@ export const insertAttempts: Statement = {
       receipt_deadline bigint)`,
 };
 
-export const attemptById: Statement = {
-  name: 'attempt_by_id',
-  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = $1`,
-};
-
 export const attemptByProviderId: Statement = {
   name: 'attempt_by_provider_id',
   text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE provider = $1 AND provider_message_id = $2
          ORDER BY id LIMIT 1`,
 };
 
-export const attemptsOfMessage: Statement = {
-  name: 'attempts_of_message',
-  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE message_id = $1 ORDER BY id`,
+/** $1: ids. */
+export const attemptsByIds: Statement = {
+  name: 'attempts_by_ids',
+  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE id = ANY($1::text[])`,
+};
+
+/**
+ * $1: message ids. Unordered: the caller sorts. With ORDER BY id a generic plan (prepared statements switch to one
+ * after five runs) walks the primary key over the whole table, filtering, instead of probing attempts_message.
+ */
+export const attemptsOfMessages: Statement = {
+  name: 'attempts_of_messages',
+  text: `SELECT ${ATTEMPT_COLUMNS} FROM attempts WHERE message_id = ANY($1::text[])`,
 };
 
 // ---- events ------------------------------------------------------------------------------------------------
@@ -251,9 +257,12 @@ export const unitsUsedSince: Statement = {
   text: `SELECT COALESCE(SUM(units), 0) AS units FROM attempts WHERE id >= $1 AND account = $2`,
 };
 
-export const reachability: Statement = {
-  name: 'reachability',
-  text: `SELECT phone_hmac, channel, outcome, code, at FROM reachability WHERE phone_hmac = $1 AND channel = $2`,
+/** $1 phone HMACs, $2 channels: pairs by position. */
+export const reachabilityOfPairs: Statement = {
+  name: 'reachability_of_pairs',
+  text: `SELECT r.phone_hmac, r.channel, r.outcome, r.code, r.at
+         FROM reachability r JOIN unnest($1::text[], $2::text[]) AS k(phone_hmac, channel)
+           ON r.phone_hmac = k.phone_hmac AND r.channel = k.channel`,
 };
 
 /** $1: JSON array of reachabilityRow(), at most one per (phone_hmac, channel). An older outcome never wins. */
@@ -347,3 +356,24 @@ export const takeRate = `
     UPDATE rate_limits SET tat = g.start + g.granted * $3 FROM g WHERE rate_limits.account = $1
   )
   SELECT granted, CASE WHEN granted = 0 THEN ceil(start - $4 - t) ELSE 0 END AS retry_after_ms FROM g`;
+
+// ---- changes -----------------------------------------------------------------------------------------------
+
+/**
+ * Several change statements as one: each becomes a WITH query with its parameters renumbered from `offset`, and
+ * the final select asks todoke_expect that every guarded one changed exactly one row. Prepared once per shape.
+ */
+export function combinedChange(
+  parts: { statement: Statement; offset: number; guarded: boolean }[],
+): Statement {
+  const key = `c:${parts.map((p) => `${p.statement.name}@${p.offset}`).join(',')}`;
+  return cached(key, 'change', () => {
+    const queries = parts.map((p, i) => {
+      const text = p.statement.text.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + p.offset}`);
+      return `s${i} AS (${text}${p.guarded ? ' RETURNING 1' : ''})`;
+    });
+    const checks = parts.flatMap((p, i) => (p.guarded ? [`(SELECT count(*) FROM s${i}) = 1`] : []));
+    return `WITH ${queries.join(',\n')}
+            SELECT todoke_expect(${checks.length > 0 ? checks.join(' AND ') : 'true'}) AS ok`;
+  });
+}
