@@ -255,6 +255,34 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect(await store.getReachability('undone', 'line_pnp')).toBeNull();
     });
 
+    it('commits changes made together independently: one that fails midway undoes itself alone', async () => {
+      const [m1, m2, m3, m4] = [newMessage(), newMessage(), newMessage(), newMessage()];
+      await store.acceptMessages([m1!, m2!, m3!, m4!]);
+      const done = newAttempt(m2!.id);
+      const taken = newAttempt(m4!.id);
+      await store.commit({ newAttempts: [done, taken] });
+      await store.commit({ attempts: [{ id: done.id, to: 'delivered', patch: {} }] });
+      const bump = (id: string) => ({ message: { id, expectVersion: 0, patch: { stepIndex: 2 } } });
+      const results = await Promise.allSettled([
+        store.commit(bump(m1!.id)),
+        // The message patch applies, then the attempt's guard misses: all of it is undone.
+        store.commit({ ...bump(m2!.id), attempts: [{ id: done.id, to: 'accepted', patch: {} }] }),
+        store.commit(bump(m3!.id)),
+        // The message patch applies, then the insert fails (the attempt id is taken): all of it is undone.
+        store.commit({ ...bump(m4!.id), newAttempts: [{ ...newAttempt(m4!.id), id: taken.id }] }),
+      ]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'rejected'))).toEqual([
+        true,
+        false,
+        true,
+        'rejected',
+      ]);
+      const after = await Promise.all([m1!, m2!, m3!, m4!].map((m) => store.getMessage(m.id)));
+      expect(after.map((m) => m?.stepIndex)).toEqual([2, 0, 2, 0]);
+      expect(await store.findAttempt(done.id)).toMatchObject({ status: 'delivered' });
+      expect(await store.listAttempts(m4!.id)).toHaveLength(1);
+    });
+
     it('reads of many messages at once each get their own answer', async () => {
       const messages = [newMessage(), newMessage(), newMessage()];
       await store.acceptMessages(messages);

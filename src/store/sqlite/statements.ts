@@ -47,28 +47,34 @@ export function prepareStatements(db: Database) {
       RETURNING *`),
     nextDueAt: db.prepare(`SELECT MIN(next_run_at) AS at FROM messages WHERE next_run_at IS NOT NULL`),
 
-    /** A guarded message update: applies only at the expected version and from an allowed status. */
+    /**
+     * A guarded message update: applies only at the expected version and from an allowed status. Positional values:
+     * the columns' in the order given, then now, id, expected version.
+     */
     patchMessage(columns: string[], guardStatuses: string[] | null) {
       const key = `m:${columns.join(',')}:${guardStatuses?.join(',') ?? ''}`;
       return cached(key, () => {
         const sets = columns.map(
-          (c) => `${MESSAGE_PATCH_COLUMNS[c as keyof typeof MESSAGE_PATCH_COLUMNS]} = @${c}`,
+          (c) => `${MESSAGE_PATCH_COLUMNS[c as keyof typeof MESSAGE_PATCH_COLUMNS]} = ?`,
         );
         const guard = guardStatuses ? ` AND status IN (${guardStatuses.map((s) => `'${s}'`).join(',')})` : '';
-        return `UPDATE messages SET ${[...sets, 'version = version + 1', 'updated_at = @now'].join(', ')}
-                WHERE id = @id AND version = @expectVersion${guard}`;
+        return `UPDATE messages SET ${[...sets, 'version = version + 1', 'updated_at = ?'].join(', ')}
+                WHERE id = ? AND version = ?${guard}`;
       });
     },
-    /** A guarded attempt update: with a status move, applies only from a state the move is allowed from. */
+    /**
+     * A guarded attempt update: with a status move, applies only from a state the move is allowed from. Positional
+     * values: the columns' in the order given, the new status (only when guarded), then now, id.
+     */
     patchAttempt(columns: string[], guardStatuses: string[] | null) {
       const key = `a:${columns.join(',')}:${guardStatuses?.join(',') ?? ''}`;
       return cached(key, () => {
         const sets = columns.map(
-          (c) => `${ATTEMPT_PATCH_COLUMNS[c as keyof typeof ATTEMPT_PATCH_COLUMNS]} = @${c}`,
+          (c) => `${ATTEMPT_PATCH_COLUMNS[c as keyof typeof ATTEMPT_PATCH_COLUMNS]} = ?`,
         );
-        if (guardStatuses) sets.push('status = @to');
+        if (guardStatuses) sets.push('status = ?');
         const guard = guardStatuses ? ` AND status IN (${guardStatuses.map((s) => `'${s}'`).join(',')})` : '';
-        return `UPDATE attempts SET ${[...sets, 'updated_at = @now'].join(', ')} WHERE id = @id${guard}`;
+        return `UPDATE attempts SET ${[...sets, 'updated_at = ?'].join(', ')} WHERE id = ?${guard}`;
       });
     },
 
@@ -97,8 +103,7 @@ export function prepareStatements(db: Database) {
     insertReceipt: db.prepare(`
       INSERT INTO receipts (provider, account, event_id, attempt_id, provider_message_id, status, error_code, units,
         occurred_at, received_at)
-      VALUES (@provider, @account, @eventId, @attemptId, @providerMessageId, @status, @errorCode, @units,
-        @occurredAt, @receivedAt)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (provider, event_id) DO NOTHING`),
     pendingReceipts: db.prepare(`SELECT * FROM receipts WHERE processed_at IS NULL ORDER BY seq LIMIT ?`),
     markReceiptProcessed: db.prepare(`UPDATE receipts SET processed_at = ? WHERE seq = ?`),
@@ -109,7 +114,7 @@ export function prepareStatements(db: Database) {
       `SELECT COALESCE(SUM(units), 0) AS units FROM attempts WHERE id >= ? AND account = ?`,
     ),
     upsertReachability: db.prepare(`
-      INSERT INTO reachability (phone_hmac, channel, outcome, code, at) VALUES (@phoneHmac, @channel, @outcome, @code, @at)
+      INSERT INTO reachability (phone_hmac, channel, outcome, code, at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (phone_hmac, channel) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, at = excluded.at
       WHERE excluded.at >= reachability.at`),
 

@@ -41,8 +41,15 @@ export type WriteOp = (
 /** What the writer answers for one accepted message: null when it was stored as given. */
 export type StoredAcceptResult = Exclude<AcceptResult, { result: 'created' }> | null;
 
-/** A guard of a change did not match: the change's savepoint is rolled back and the commit reports false. */
-export class GuardMissed extends Error {}
+/**
+ * A guard of a change did not match: the commit reports false. `afterWrites`: the change had already written
+ * part of itself, which must be rolled back (see executeBatch).
+ */
+export class GuardMissed extends Error {
+  constructor(readonly afterWrites: boolean) {
+    super('guard missed');
+  }
+}
 
 /** Runs one write. Called inside a transaction (see executeBatch); a throw rolls back this write alone. */
 export function runWriteOp(sql: Statements, w: WriteOp): unknown {
@@ -65,7 +72,20 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
       return true;
     case 'insertReceipts': {
       let inserted = 0;
-      for (const receipt of w.receipts) inserted += sql.insertReceipt.run(receipt).changes;
+      for (const r of w.receipts) {
+        inserted += sql.insertReceipt.run(
+          r.provider,
+          r.account,
+          r.eventId,
+          r.attemptId,
+          r.providerMessageId,
+          r.status,
+          r.errorCode,
+          r.units,
+          r.occurredAt,
+          r.receivedAt,
+        ).changes;
+      }
       return inserted;
     }
     case 'createTemplate': {
@@ -131,9 +151,9 @@ function applyChange(sql: Statements, change: Change, now: number): void {
     const { id, expectVersion, patch } = change.message;
     const columns = Object.keys(patch).filter((k) => patch[k as keyof typeof patch] !== undefined);
     const guard = patch.status ? allowedBefore(patch.status) : null;
-    const params: Record<string, unknown> = { id, expectVersion, now };
-    for (const c of columns) params[c] = bindable(patch[c as keyof typeof patch]);
-    if (sql.patchMessage(columns, guard).run(params).changes !== 1) throw new GuardMissed();
+    const values: unknown[] = columns.map((c) => bindable(patch[c as keyof typeof patch]));
+    values.push(now, id, expectVersion);
+    if (sql.patchMessage(columns, guard).run(values).changes !== 1) throw new GuardMissed(false);
   }
   for (const a of change.newAttempts ?? []) {
     sql.insertAttempt.run(
@@ -155,20 +175,26 @@ function applyChange(sql: Statements, change: Change, now: number): void {
       a.receiptDeadline,
     );
   }
+  let wrote = false;
   for (const update of change.attempts ?? []) {
     const columns = Object.keys(update.patch).filter(
       (k) => update.patch[k as keyof typeof update.patch] !== undefined,
     );
     const guard = update.to ? attemptStatusesBefore(update.to) : null;
     if (columns.length === 0 && !guard) continue;
-    const params: Record<string, unknown> = { id: update.id, now, to: update.to };
-    for (const c of columns) params[c] = bindable(update.patch[c as keyof typeof update.patch]);
-    if (sql.patchAttempt(columns, guard).run(params).changes !== 1) throw new GuardMissed();
+    const values: unknown[] = columns.map((c) => bindable(update.patch[c as keyof typeof update.patch]));
+    if (guard) values.push(update.to);
+    values.push(now, update.id);
+    if (sql.patchAttempt(columns, guard).run(values).changes !== 1) {
+      throw new GuardMissed(change.message !== undefined || (change.newAttempts?.length ?? 0) > 0 || wrote);
+    }
+    wrote = true;
   }
   for (const event of change.events ?? []) {
     const data = event.data == null ? null : JSON.stringify(event.data);
     sql.insertEvent.run(event.messageId, event.attemptId, event.type, data, event.at);
   }
-  for (const record of change.reachability ?? []) sql.upsertReachability.run(record);
+  for (const r of change.reachability ?? [])
+    sql.upsertReachability.run(r.phoneHmac, r.channel, r.outcome, r.code, r.at);
   for (const seq of change.processedReceipts ?? []) sql.markReceiptProcessed.run(now, seq);
 }
