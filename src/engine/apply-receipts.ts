@@ -40,7 +40,9 @@ async function applyOne(ctx: EngineContext, receipt: StoredReceipt): Promise<voi
       : receipt.providerMessageId
         ? await ctx.store.findAttemptByProviderId(receipt.provider, receipt.providerMessageId)
         : null;
-    const message = attempt ? await ctx.store.getMessage(attempt.messageId) : null;
+    // First from what this engine last wrote, if it sent the attempt; after a lost race, always read.
+    const remembered = i === 0 && attempt ? ctx.recent.take(attempt.messageId) : undefined;
+    const message = attempt ? (remembered ?? (await ctx.store.getMessage(attempt.messageId))) : null;
     if (!attempt || !message) {
       ctx.logger.warn(
         { provider: receipt.provider, eventId: receipt.eventId },

@@ -7,6 +7,7 @@ import type { AttemptRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Accounts } from './accounts.js';
 import type { Circuits } from './circuits.js';
+import type { RecentMessages } from './recent-messages.js';
 
 /** What the engine's parts share. */
 export interface EngineContext {
@@ -26,6 +27,8 @@ export interface EngineContext {
    * the account has no price. Counts the units toward the month.
    */
   priceUnits: (attempt: AttemptRecord, units: number) => number | null;
+  /** Messages as this engine last wrote them, so the receipt that follows a send needs no read. */
+  recent: RecentMessages;
   /** Set when the engine starts; see `engine.receiptGraceMs` in the config. */
   receiptGrace: ReceiptGrace;
 }

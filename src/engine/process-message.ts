@@ -221,7 +221,12 @@ async function recordOutcome(
     ? { nextRunAt: now + ctx.config.engine.leaseMs, leaseUntil: now + ctx.config.engine.leaseMs }
     : { leaseOwner: null, leaseUntil: null };
   const change = toChange(message, decision, { ...options, messagePatch: leasePatch, touchMessage: true });
-  if (await ctx.store.commit(change)) return afterChange(message, change, now);
+  if (await ctx.store.commit(change)) {
+    const recorded = afterChange(message, change, now);
+    // A receipt of this attempt may follow: it starts from this copy instead of reading the message.
+    if (!isFinalMessageStatus(recorded.status)) ctx.recent.remember(recorded);
+    return recorded;
+  }
 
   // Lost a race: a receipt (possibly before the request returned) or a cancel changed things first.
   const current = await ctx.store.findAttempt(attempt.id);

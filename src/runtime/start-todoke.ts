@@ -8,6 +8,7 @@ import { CampaignRunner } from '../campaigns/runner/campaign-runner.js';
 import type { TodokeConfig } from '../config/config.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { closeAccounts, createAccounts } from '../engine/accounts.js';
+import { RecentMessages } from '../engine/recent-messages.js';
 import { Circuits } from '../engine/circuits.js';
 import { Engine } from '../engine/engine.js';
 import { MonthlyUsage } from '../engine/monthly-usage.js';
@@ -108,6 +109,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     newId: createIdFactory(clock),
     random: Math.random,
     receiptGrace: { startedAt: 0, until: 0 },
+    recent: new RecentMessages(),
     priceUnits: (attempt, units) => usage.price(attempt.account, attempt.units ?? 0, units),
   };
   if (Object.keys(config.accounts).length === 0) {
