@@ -1,14 +1,12 @@
 import { phoneHmac } from '../core/phone.js';
 import { addressHmac } from '../core/suppression.js';
-import type { CampaignRecipientRecord, StoredRowProblem } from '../store/campaign-records.js';
+import type { CampaignRecipientRecord } from '../store/campaign-records.js';
 import type { CampaignStore } from '../store/campaign-store.js';
 import type { ImportedRecipient, ImportSink, RowProblem } from './imported-recipient.js';
+import { ProblemLog } from './problem-log.js';
 
 /** Recipients are written in batches this big: one transaction (SQLite) or one statement (PostgreSQL) each. */
 const RECIPIENT_BATCH = 5_000;
-const PROBLEM_BATCH = 1_000;
-/** Problems kept in memory to answer the upload with; the rest are in the store. */
-const FIRST_PROBLEMS = 100;
 
 /** The key that recognises the same person twice: the phone, else the LINE user ID, else the e-mail (HMACs). */
 export function addressKeyOf(secret: string, r: ImportedRecipient): string | null {
@@ -24,19 +22,18 @@ export function addressKeyOf(secret: string, r: ImportedRecipient): string | nul
  */
 export class RecipientSink implements ImportSink {
   private recipients: CampaignRecipientRecord[] = [];
-  private problems: StoredRowProblem[] = [];
-  private seq = 0;
   private inFlight: Promise<void> | null = null;
   private failure: unknown = undefined;
-  readonly counts = { recipients: 0, errors: 0, warnings: 0, problemCodes: {} as Record<string, number> };
-  /** The first problems, for the upload's answer. */
-  readonly firstProblems: RowProblem[] = [];
+  readonly counts = { recipients: 0 };
+  readonly problems: ProblemLog;
 
   constructor(
     private readonly store: CampaignStore,
     readonly importId: string,
     private readonly secret: string,
-  ) {}
+  ) {
+    this.problems = new ProblemLog(importId);
+  }
 
   async addRecipients(rows: readonly ImportedRecipient[]): Promise<void> {
     for (const r of rows) {
@@ -62,24 +59,7 @@ export class RecipientSink implements ImportSink {
   }
 
   async addProblems(problems: readonly RowProblem[]): Promise<void> {
-    for (const p of problems) {
-      this.problems.push({
-        importId: this.importId,
-        seq: this.seq++,
-        rowNumber: p.rowNumber,
-        column: p.column,
-        code: p.code,
-        severity: p.severity,
-        messageJa: p.messageJa,
-        messageEn: p.messageEn,
-        value: p.value ?? null,
-      });
-      if (p.severity === 'error') this.counts.errors++;
-      else this.counts.warnings++;
-      this.counts.problemCodes[p.code] = (this.counts.problemCodes[p.code] ?? 0) + 1;
-      if (this.firstProblems.length < FIRST_PROBLEMS) this.firstProblems.push(p);
-    }
-    if (this.problems.length >= PROBLEM_BATCH) await this.flushProblems();
+    if (this.problems.add(problems)) await this.flushProblems();
   }
 
   /** Writes whatever is still buffered, and waits until every write is done. */
@@ -103,8 +83,7 @@ export class RecipientSink implements ImportSink {
   }
 
   private async flushProblems(): Promise<void> {
-    const batch = this.problems;
-    this.problems = [];
+    const batch = this.problems.take();
     await this.settle();
     await this.store.addProblems(batch);
   }

@@ -75,7 +75,7 @@ export async function stagedImport(
   if (summary.fileProblem) {
     await deleteImport(store.campaigns, importId);
     const campaign = (await store.campaigns.get(id)) ?? staged;
-    return { ok: false, campaign, summary, problems: sink.firstProblems };
+    return { ok: false, campaign, summary, problems: sink.problems.first };
   }
 
   try {
@@ -117,5 +117,5 @@ export async function stagedImport(
     // The earlier list is no longer referenced; removing it is housekeeping and may finish later.
     void deleteImport(store.campaigns, staged.importId).catch(() => {});
   }
-  return { ok: true, campaign: swapped, summary, problems: sink.firstProblems };
+  return { ok: true, campaign: swapped, summary, problems: sink.problems.first };
 }

@@ -1,12 +1,8 @@
 import type { ImportedRecipient, ImportSink, RowProblem } from '../campaigns/imported-recipient.js';
 import type { ContactUpsert } from '../core/contact.js';
 import { phoneHmac } from '../core/phone.js';
-import type { StoredRowProblem } from '../store/campaign-records.js';
+import { ProblemLog } from '../campaigns/problem-log.js';
 import type { Store } from '../store/store.js';
-
-/** Problems kept in memory to answer the import with; the rest are in the store. */
-const FIRST_PROBLEMS = 100;
-const PROBLEM_BATCH = 1_000;
 
 /**
  * A CSV row as a contact upsert: the customer ID is the key when the row has one, else the phone; columns mapped
@@ -33,18 +29,8 @@ export function rowUpsert(row: ImportedRecipient, secret: string): ContactUpsert
  * campaign upload's, for the same CSV report.
  */
 export class ContactSink implements ImportSink {
-  private problems: StoredRowProblem[] = [];
-  private seq = 0;
-  readonly counts = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    refused: 0,
-    errors: 0,
-    warnings: 0,
-    problemCodes: {} as Record<string, number>,
-  };
-  readonly firstProblems: RowProblem[] = [];
+  readonly counts = { created: 0, updated: 0, unchanged: 0, refused: 0 };
+  readonly problems: ProblemLog;
 
   constructor(
     private readonly store: Store,
@@ -52,7 +38,9 @@ export class ContactSink implements ImportSink {
     private readonly secret: string,
     private readonly newId: () => string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.problems = new ProblemLog(importId);
+  }
 
   async addRecipients(rows: readonly ImportedRecipient[]): Promise<void> {
     const contacts = rows.map((r) => rowUpsert(r, this.secret));
@@ -82,30 +70,11 @@ export class ContactSink implements ImportSink {
   }
 
   async addProblems(problems: readonly RowProblem[]): Promise<void> {
-    for (const p of problems) {
-      this.problems.push({
-        importId: this.importId,
-        seq: this.seq++,
-        rowNumber: p.rowNumber,
-        column: p.column,
-        code: p.code,
-        severity: p.severity,
-        messageJa: p.messageJa,
-        messageEn: p.messageEn,
-        value: p.value ?? null,
-      });
-      if (p.severity === 'error') this.counts.errors++;
-      else this.counts.warnings++;
-      this.counts.problemCodes[p.code] = (this.counts.problemCodes[p.code] ?? 0) + 1;
-      if (this.firstProblems.length < FIRST_PROBLEMS) this.firstProblems.push(p);
-    }
-    if (this.problems.length >= PROBLEM_BATCH) await this.flush();
+    if (this.problems.add(problems)) await this.flush();
   }
 
   /** Writes the problems still buffered. */
   async flush(): Promise<void> {
-    const batch = this.problems;
-    this.problems = [];
-    await this.store.campaigns.addProblems(batch);
+    await this.store.campaigns.addProblems(this.problems.take());
   }
 }

@@ -56,9 +56,9 @@ export async function importContacts(
     created: sink.counts.created,
     updated: sink.counts.updated,
     unchanged: sink.counts.unchanged,
-    errors: sink.counts.errors,
-    warnings: sink.counts.warnings,
-    problemsByCode: sink.counts.problemCodes,
-    problems: sink.firstProblems,
+    errors: sink.problems.counts.errors,
+    warnings: sink.problems.counts.warnings,
+    problemsByCode: sink.problems.counts.problemCodes,
+    problems: sink.problems.first,
   };
 }

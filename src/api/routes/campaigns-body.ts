@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { CampaignError } from '../../campaigns/campaign-errors.js';
 import { CAMPAIGN_STATUSES } from '../../campaigns/campaign-states.js';
+import type { UploadResult } from '../../campaigns/staged-import.js';
 import type { CampaignProgress, CampaignSummary } from '../../campaigns/campaign-progress.js';
 import { RouteStepInput } from '../../config/route-steps.js';
 import {
@@ -194,4 +196,32 @@ export function exclusionListView(
   extra: { invalidPhones?: number; rows?: number } = {},
 ) {
   return { ...l, createdAt: iso(l.createdAt), ...extra };
+}
+
+/**
+ * The answer to a recipients import (a CSV upload or a segment): the campaign, the import report (with `extra`,
+ * e.g. the file's encoding and mapping) and the first problems; or, when the list could not be used at all,
+ * 422 `import_failed` carrying the same report.
+ */
+export function importAnswer(result: UploadResult, extra: Record<string, unknown> = {}) {
+  const { summary } = result;
+  const report = {
+    rows: summary.rows,
+    accepted: summary.accepted,
+    rejected: summary.rejected,
+    duplicates: summary.duplicates,
+    errors: summary.errors,
+    warnings: summary.warnings,
+    problemsByCode: summary.problemsByCode,
+    ...extra,
+  };
+  if (!result.ok) {
+    const problem = summary.fileProblem!;
+    throw new CampaignError(422, 'import_failed', `${problem.messageJa} / ${problem.messageEn}`, {
+      fileProblem: problem,
+      import: report,
+      problems: result.problems,
+    });
+  }
+  return { campaign: campaignView(result.campaign), import: report, problems: result.problems };
 }

@@ -18,6 +18,7 @@ import {
   ExportQuery,
   UploadQuery,
   campaignView,
+  importAnswer,
   exclusionListView,
 } from './campaigns-body.js';
 
@@ -68,28 +69,12 @@ export const campaignFileRoutes: FastifyPluginAsyncZod<{ deps: CampaignDeps }> =
         request.apiKey?.id ?? null,
       );
       const { summary } = result;
-      const report = {
-        rows: summary.rows,
-        accepted: summary.accepted,
-        rejected: summary.rejected,
-        duplicates: summary.duplicates,
-        errors: summary.errors,
-        warnings: summary.warnings,
-        problemsByCode: summary.problemsByCode,
+      return importAnswer(result, {
         encoding: summary.encoding,
         delimiter: summary.delimiter,
         headers: summary.headers,
         mapping: summary.mapping ? explicitMapping(summary.mapping) : null,
-      };
-      if (!result.ok) {
-        const problem = summary.fileProblem!;
-        throw new CampaignError(422, 'import_failed', `${problem.messageJa} / ${problem.messageEn}`, {
-          fileProblem: problem,
-          import: report,
-          problems: result.problems,
-        });
-      }
-      return { campaign: campaignView(result.campaign), import: report, problems: result.problems };
+      });
     },
   );
 

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { CampaignDeps } from '../../campaigns/campaign-deps.js';
-import { CampaignError } from '../../campaigns/campaign-errors.js';
 import { recipientsFromSegment } from '../../campaigns/segment-recipients.js';
 import type { AppDeps } from '../create-app.js';
 import type { TemplateResolver } from '../template-resolver.js';
-import { CampaignParams, campaignView } from './campaigns-body.js';
+import { CampaignParams, importAnswer } from './campaigns-body.js';
 
 const SegmentRecipientsBody = z.strictObject({
   segmentId: z.string().min(1).max(200).meta({ description: 'The segment’s id (or its name)' }),
@@ -43,25 +42,7 @@ export const campaignSegmentRoutes: FastifyPluginAsyncZod<{
         request.body.segmentId,
         request.apiKey?.id ?? null,
       );
-      const { summary } = result;
-      const report = {
-        rows: summary.rows,
-        accepted: summary.accepted,
-        rejected: summary.rejected,
-        duplicates: summary.duplicates,
-        errors: summary.errors,
-        warnings: summary.warnings,
-        problemsByCode: summary.problemsByCode,
-      };
-      if (!result.ok) {
-        const problem = summary.fileProblem!;
-        throw new CampaignError(422, 'import_failed', `${problem.messageJa} / ${problem.messageEn}`, {
-          fileProblem: problem,
-          import: report,
-          problems: result.problems,
-        });
-      }
-      return { campaign: campaignView(result.campaign), import: report, problems: result.problems };
+      return importAnswer(result);
     },
   );
 };
