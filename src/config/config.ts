@@ -47,6 +47,11 @@ export interface TodokeConfig {
      * outage arrive before any fallback (default 60 s).
      */
     receiptGraceMs?: number;
+    /**
+     * How long applied receipts are kept before the engine deletes them (default 7 days). They serve to recognise
+     * an event the provider sends again; one that comes back after this is applied again, which changes nothing.
+     */
+    receiptRetentionMs: number;
   };
   log: { level: string };
 }

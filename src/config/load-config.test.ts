@@ -22,7 +22,7 @@ routes:
       - { channel: line_pnp, accounts: [line-main], fallbackAfter: 10m }
       - { channel: sms, retry: { maxAttempts: 2, initialBackoff: 2s } }
 reachability: { unreachableTtl: 7d }
-engine: { lease: 1m, claimBatch: 64 }
+engine: { lease: 1m, claimBatch: 64, receiptRetention: 3d }
 `;
 const SECRETS = { LINE_TOKEN: 'line-token', LINE_SECRET: 'line-secret', TWILIO_TOKEN: 'twilio-token' };
 
@@ -51,7 +51,14 @@ describe('loadConfig', () => {
       accounts: {},
       routes: {},
       reachability: { unreachableTtlMs: 30 * 86_400_000 },
-      engine: { leaseMs: 30_000, claimBatch: 256, idlePollMs: 200, drainMs: 10_000, receiptGraceMs: 60_000 },
+      engine: {
+        leaseMs: 30_000,
+        claimBatch: 256,
+        idlePollMs: 200,
+        drainMs: 10_000,
+        receiptGraceMs: 60_000,
+        receiptRetentionMs: 7 * 86_400_000,
+      },
       log: { level: 'info' },
     });
     expect(Object.keys(config.purposes)).toEqual(DEFAULT_PURPOSES);
@@ -144,6 +151,7 @@ describe('loadConfig', () => {
       idlePollMs: 200,
       drainMs: 10_000,
       receiptGraceMs: 60_000,
+      receiptRetentionMs: 3 * 86_400_000,
     });
   });
 

@@ -54,6 +54,7 @@ const FileSchema = z.strictObject({
       idlePoll: Duration.optional(),
       drain: Duration.optional(),
       receiptGrace: Duration.optional(),
+      receiptRetention: Duration.optional(),
     })
     .optional(),
   log: z.strictObject({ level: z.enum(LOG_LEVELS).optional() }).optional(),
@@ -330,6 +331,7 @@ export function loadConfig(
       idlePollMs: ms(file.engine?.idlePoll, 200),
       drainMs: ms(file.engine?.drain, 10_000),
       receiptGraceMs: ms(file.engine?.receiptGrace, 60_000),
+      receiptRetentionMs: ms(file.engine?.receiptRetention, 7 * 86_400_000),
     },
     log: { level: envLogLevel ?? file.log?.level ?? 'info' },
   };

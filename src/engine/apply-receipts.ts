@@ -12,11 +12,14 @@ import { toChange } from './to-change.js';
 const RACE_RETRIES = 5;
 
 /**
- * Applies receipts that webhooks stored, oldest first. Each receipt is applied and marked processed in one change,
- * so a crash in between applies it again, which the state rules make harmless. Returns how many were handled.
+ * Applies receipts that webhooks stored, oldest first. They are claimed first, so engines sharing a store apply
+ * different receipts; a claim that is never finished (its engine died) ends with the engine's lease time. Each
+ * receipt is applied and marked processed in one change, so a crash in between applies it again, which the state
+ * rules make harmless. Returns how many were handled.
  */
 export async function applyPendingReceipts(ctx: EngineContext, limit = 512): Promise<number> {
-  const receipts = await ctx.store.pendingReceipts(limit);
+  const { owner, clock, config } = ctx;
+  const receipts = await ctx.store.claimReceipts(owner, clock.now(), config.engine.leaseMs, limit);
   // Receipts of one attempt apply in order; different attempts apply together and share group commits.
   const byAttempt = new Map<string, StoredReceipt[]>();
   for (const receipt of receipts) {

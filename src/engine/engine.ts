@@ -4,8 +4,13 @@ import { applyPendingReceipts } from './apply-receipts.js';
 import { bulkCap } from './bulk-cap.js';
 import type { EngineContext } from './engine-context.js';
 import { processMessage } from './process-message.js';
+import { pruneAppliedReceipts } from './prune-receipts.js';
 import { Throughput } from './throughput.js';
 import { Wakeup } from './wakeup.js';
+
+/** How often old receipts are pruned; the first time a minute after the start. */
+const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
+const FIRST_HOUSEKEEPING_MS = 60_000;
 
 /** The fewest messages an engine may hold, whatever its recent pace (a fresh engine holds four times this). */
 const MIN_HOLD = 64;
@@ -18,8 +23,9 @@ export interface EngineOptions {
 
 /**
  * The dispatcher: one loop claims due messages with leases and works each one (processMessage); another applies
- * receipts that webhooks stored. Each sleeps until work is due or it is woken (a message was accepted, a receipt
- * arrived). Realtime messages are claimed even while bulk work fills the engine.
+ * receipts that webhooks stored; a third now and then deletes receipts past their retention. Each sleeps until
+ * work is due or it is woken (a message was accepted, a receipt arrived). Realtime messages are claimed even while
+ * bulk work fills the engine.
  */
 export class Engine {
   private running = false;
@@ -27,6 +33,7 @@ export class Engine {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly claims = new Wakeup();
   private readonly receipts = new Wakeup();
+  private readonly housekeeping = new Wakeup();
   private readonly maxInFlight: number;
   private readonly realtimeReserve: number;
   private readonly finished: Throughput;
@@ -53,6 +60,7 @@ export class Engine {
     this.loops = [
       this.keepRunning('claims', () => this.claimRound()),
       this.keepRunning('receipts', () => this.receiptRound()),
+      this.keepRunning('housekeeping', () => this.housekeepingRound()),
     ];
   }
 
@@ -110,6 +118,7 @@ export class Engine {
     this.running = false;
     this.claims.wake();
     this.receipts.wake();
+    this.housekeeping.wake();
     await Promise.all(this.loops);
     for (const account of this.ctx.accounts.values()) account.limiter.close();
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(drainMs)]);
@@ -183,6 +192,15 @@ export class Engine {
       return;
     }
     await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
+  }
+
+  private housekept = false;
+
+  private async housekeepingRound(): Promise<void> {
+    this.housekeeping.reset();
+    await this.housekeeping.sleep(this.housekept ? HOUSEKEEPING_EVERY_MS : FIRST_HOUSEKEEPING_MS);
+    this.housekept = true;
+    if (this.running) await pruneAppliedReceipts(this.ctx, () => this.running);
   }
 
   /**

@@ -359,6 +359,68 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect((await store.pendingReceipts(10)).map((r) => r.eventId)).toEqual(['ev-2']);
     });
 
+    it('hands each unapplied receipt to one engine at a time, until it is applied or the claim ends', async () => {
+      const receipt = {
+        provider: 'line',
+        account: 'line',
+        eventId: 'ev-1',
+        attemptId: 'a-1',
+        providerMessageId: null,
+        status: 'delivered' as const,
+        errorCode: null,
+        units: 1,
+        occurredAt: T0,
+        receivedAt: T0,
+      };
+      await store.insertReceipts(
+        ['ev-1', 'ev-2', 'ev-3', 'ev-4'].map((eventId) => ({ ...receipt, eventId })),
+      );
+      const events = (list: { eventId: string }[]) => list.map((r) => r.eventId);
+      const leaseMs = 30_000;
+
+      const first = await store.claimReceipts('engine-a', T0, leaseMs, 2);
+      expect(events(first)).toEqual(['ev-1', 'ev-2']);
+      expect(events(await store.claimReceipts('engine-b', T0 + 10, leaseMs, 10))).toEqual(['ev-3', 'ev-4']);
+      expect(await store.claimReceipts('engine-c', T0 + 10, leaseMs, 10)).toEqual([]);
+      // An engine is handed its own unfinished claims again.
+      expect(events(await store.claimReceipts('engine-a', T0 + 1, leaseMs, 10))).toEqual(['ev-1', 'ev-2']);
+
+      // Applied: gone for everyone. A's claim has ended (B's, made later, has not): free for another engine.
+      expect(await store.commit({ processedReceipts: [first[0]!.seq] })).toBe(true);
+      expect(events(await store.claimReceipts('engine-c', T0 + leaseMs + 5, leaseMs, 10))).toEqual(['ev-2']);
+      expect(events(await store.claimReceipts('engine-b', T0 + leaseMs + 6, leaseMs, 10))).toEqual([
+        'ev-3',
+        'ev-4',
+      ]);
+      expect(events(await store.pendingReceipts(10))).toEqual(['ev-2', 'ev-3', 'ev-4']);
+    });
+
+    it('prunes applied receipts, oldest first, a window at a time, never one still to apply', async () => {
+      const receipt = {
+        provider: 'line',
+        account: 'line',
+        eventId: 'ev-1',
+        attemptId: 'a-1',
+        providerMessageId: null,
+        status: 'delivered' as const,
+        errorCode: null,
+        units: 1,
+        occurredAt: T0,
+        receivedAt: T0,
+      };
+      await store.insertReceipts(['ev-1', 'ev-2', 'ev-3'].map((eventId) => ({ ...receipt, eventId })));
+      const [ev1, , ev3] = await store.pendingReceipts(10);
+      await store.commit({ processedReceipts: [ev1!.seq, ev3!.seq] });
+
+      expect(await store.pruneReceipts(Date.now() - 60_000, 10)).toBe(0);
+      expect(await store.pruneReceipts(Date.now() + 1_000, 1)).toBe(1);
+      expect(await store.pruneReceipts(Date.now() + 1_000, 10)).toBe(1);
+      expect(await store.pruneReceipts(Date.now() + 1_000, 10)).toBe(0);
+      expect((await store.pendingReceipts(10)).map((r) => r.eventId)).toEqual(['ev-2']);
+      // A provider redelivering a pruned event has it stored (and applied) again: harmless by the state rules.
+      expect(await store.insertReceipts([receipt])).toBe(1);
+    });
+
     it('remembers the latest reachability outcome per number and channel', async () => {
       await store.commit({
         reachability: [{ phoneHmac: 'h', channel: 'line_pnp', outcome: 'unreachable', code: '422', at: T0 }],

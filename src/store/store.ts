@@ -123,6 +123,18 @@ export interface Store {
   insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number>;
   /** Receipts not yet applied, oldest first. */
   pendingReceipts(limit: number): Promise<StoredReceipt[]>;
+  /**
+   * Claims up to `limit` receipts not yet applied, oldest first, for `owner` until `now + leaseMs`. No other owner
+   * is handed them until they are applied (marked processed by a commit) or the claim ends, so engines sharing the
+   * store apply different receipts instead of racing for the same ones. The owner's own unfinished claims are
+   * handed to it again (a receipt that lost its races in one round is retried in the next).
+   */
+  claimReceipts(owner: string, now: number, leaseMs: number, limit: number): Promise<StoredReceipt[]>;
+  /**
+   * Deletes receipts applied before `processedBefore`, looking only at the oldest `window` receipts stored, so each
+   * call is short. Returns how many it deleted; call again while that is more than zero.
+   */
+  pruneReceipts(processedBefore: number, window: number): Promise<number>;
   findAttempt(id: string): Promise<AttemptRecord | null>;
   findAttemptByProviderId(provider: string, providerMessageId: string): Promise<AttemptRecord | null>;
 

@@ -29,7 +29,15 @@ export function spawnTodoke(
 ): ChildProcess & { output: () => string } {
   const child = spawn(
     process.execPath,
-    [...(options.execArgv ?? []), '--import', 'tsx', 'src/cli/main.ts', ...args],
+    [
+      ...(options.execArgv ?? []),
+      '--import',
+      'tsx',
+      '--import',
+      './test/support/exit-with-parent.ts',
+      'src/cli/main.ts',
+      ...args,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, ...env },

@@ -201,6 +201,11 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       END
       $fn$`,
   },
+  {
+    // Engines claim receipts before applying them (Store.claimReceipts), so they no longer all apply the same ones.
+    version: 7,
+    sql: `ALTER TABLE receipts ADD COLUMN claimed_by text, ADD COLUMN claimed_until bigint`,
+  },
 ];
 
 /**

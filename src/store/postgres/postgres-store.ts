@@ -320,6 +320,14 @@ export class PostgresStore implements Store {
     return (await this.rows(sql.pendingReceipts, [limit])).map(toReceipt);
   }
 
+  async pruneReceipts(processedBefore: number, window: number): Promise<number> {
+    return (await this.pool.query({ ...sql.pruneReceipts, values: [processedBefore, window] })).rowCount ?? 0;
+  }
+
+  async claimReceipts(owner: string, now: number, leaseMs: number, limit: number) {
+    return (await this.rows(sql.claimReceipts, [owner, now, now + leaseMs, limit])).map(toReceipt);
+  }
+
   findAttempt(id: string): Promise<AttemptRecord | null> {
     return this.reads.attempt(id);
   }

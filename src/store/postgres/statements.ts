@@ -243,6 +243,34 @@ export const pendingReceipts: Statement = {
   text: `SELECT ${RECEIPT_COLUMNS} FROM receipts WHERE processed_at IS NULL ORDER BY seq LIMIT $1`,
 };
 
+/**
+ * $1 owner, $2 now, $3 claim end, $4 limit. Unapplied receipts nobody else holds (unclaimed, the claim ended, or
+ * this owner's own), oldest first; rows another claim is taking at this moment are skipped, not waited for.
+ */
+export const claimReceipts: Statement = {
+  name: 'claim_receipts',
+  text: `
+    WITH free AS (
+      SELECT seq FROM receipts
+      WHERE processed_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $2 OR claimed_by = $1)
+      ORDER BY seq LIMIT $4
+      FOR UPDATE SKIP LOCKED
+    ), claimed AS (
+      UPDATE receipts r SET claimed_by = $1, claimed_until = $3
+      FROM free WHERE r.seq = free.seq
+      RETURNING r.*
+    )
+    SELECT ${RECEIPT_COLUMNS} FROM claimed ORDER BY seq`,
+};
+
+/** $1 processed before, $2 window: among the oldest $2 receipts, those applied before $1. */
+export const pruneReceipts: Statement = {
+  name: 'prune_receipts',
+  text: `
+    DELETE FROM receipts WHERE seq IN (SELECT seq FROM receipts ORDER BY seq LIMIT $2)
+    AND processed_at IS NOT NULL AND processed_at < $1`,
+};
+
 /** $1 now, $2 sequence numbers. */
 export const markReceiptsProcessed: Statement = {
   name: 'mark_receipts_processed',

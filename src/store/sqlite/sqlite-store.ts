@@ -38,6 +38,7 @@ import type { StoredAcceptResult } from './write-ops.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
 import { SqliteCampaignStore } from './sqlite-campaign-store.js';
 import { SqliteContactStore } from './sqlite-contact-store.js';
+import { ReceiptClaims } from '../receipt-claims.js';
 
 export interface SqliteStoreOptions {
   /** Database file path. */
@@ -65,6 +66,7 @@ export class SqliteStore implements Store {
   readonly contacts: SqliteContactStore;
 
   private readonly checkpointer: Checkpointer;
+  private readonly receiptClaims = new ReceiptClaims();
 
   private constructor(options: SqliteStoreOptions, db: Database.Database, writer: Writer) {
     this.clock = options.clock ?? systemClock;
@@ -159,7 +161,13 @@ export class SqliteStore implements Store {
 
   commit(change: Change): Promise<boolean> {
     const op = { op: 'commit', change, now: this.clock.now(), urgent: change.urgent === true } as const;
-    return this.writer.run(op) as Promise<boolean>;
+    const committed = this.writer.run(op) as Promise<boolean>;
+    const applied = change.processedReceipts;
+    if (!applied?.length) return committed;
+    return committed.then((ok) => {
+      if (ok) this.receiptClaims.release(applied);
+      return ok;
+    });
   }
 
   insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
@@ -168,6 +176,17 @@ export class SqliteStore implements Store {
 
   async pendingReceipts(limit: number) {
     return (this.sql.pendingReceipts.all(limit) as Row[]).map(toReceipt);
+  }
+
+  pruneReceipts(processedBefore: number, window: number): Promise<number> {
+    return this.writer.run({ op: 'pruneReceipts', processedBefore, window }) as Promise<number>;
+  }
+
+  /** One process owns the file, so the claims are kept in its memory (see ReceiptClaims). */
+  async claimReceipts(owner: string, now: number, leaseMs: number, limit: number) {
+    return this.receiptClaims.take(owner, now, leaseMs, limit, (n) =>
+      (this.sql.pendingReceipts.all(n) as Row[]).map(toReceipt),
+    );
   }
 
   async findAttempt(id: string): Promise<AttemptRecord | null> {

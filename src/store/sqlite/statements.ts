@@ -107,6 +107,9 @@ export function prepareStatements(db: Database) {
       ON CONFLICT (provider, event_id) DO NOTHING`),
     pendingReceipts: db.prepare(`SELECT * FROM receipts WHERE processed_at IS NULL ORDER BY seq LIMIT ?`),
     markReceiptProcessed: db.prepare(`UPDATE receipts SET processed_at = ? WHERE seq = ?`),
+    pruneReceipts: db.prepare(`
+      DELETE FROM receipts WHERE seq IN (SELECT seq FROM receipts ORDER BY seq LIMIT ?)
+      AND processed_at IS NOT NULL AND processed_at < ?`),
 
     reachability: db.prepare(`SELECT * FROM reachability WHERE phone_hmac = ? AND channel = ?`),
     // Attempt ids are ULIDs: the id range of a time span is read from the primary key.

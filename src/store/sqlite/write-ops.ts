@@ -26,6 +26,7 @@ export type WriteOp = (
   | { op: 'claim'; owner: string; now: number; leaseMs: number; limit: number; realtimeOnly: boolean }
   | { op: 'commit'; change: Change; now: number }
   | { op: 'insertReceipts'; receipts: Omit<StoredReceipt, 'seq'>[] }
+  | { op: 'pruneReceipts'; processedBefore: number; window: number }
   | { op: 'createTemplate'; template: TemplateRecord; first: TemplateVersionRecord }
   | { op: 'addTemplateVersion'; templateId: string; source: TemplateSource; at: number }
   | { op: 'addSuppressions'; records: SuppressionRecord[] }
@@ -88,6 +89,8 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
       }
       return inserted;
     }
+    case 'pruneReceipts':
+      return sql.pruneReceipts.run(w.window, w.processedBefore).changes;
     case 'createTemplate': {
       if (sql.insertTemplate.run(w.template).changes === 0) return false;
       sql.insertTemplateVersion.run({ ...w.first, source: JSON.stringify(w.first.source) });
