@@ -359,6 +359,34 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
       expect((await store.pendingReceipts(10)).map((r) => r.eventId)).toEqual(['ev-2']);
     });
 
+    it('stores receipts of webhooks answered at once each once, counting the new ones per call', async () => {
+      const receipt = {
+        provider: 'twilio',
+        account: 'twilio',
+        eventId: 'SM1:delivered',
+        attemptId: 'a-1',
+        providerMessageId: 'SM1',
+        status: 'delivered' as const,
+        errorCode: null,
+        units: 1,
+        occurredAt: T0,
+        receivedAt: T0,
+      };
+      const other = { ...receipt, eventId: 'SM2:delivered', providerMessageId: 'SM2' };
+      // The same event twice in one call and once more in a call made alongside: stored once.
+      const counts = await Promise.all([
+        store.insertReceipts([receipt, receipt]),
+        store.insertReceipts([other, receipt]),
+        store.insertReceipts([{ ...receipt, provider: 'line' }]),
+      ]);
+      expect(counts).toEqual([1, 1, 1]);
+      expect((await store.pendingReceipts(10)).map((r) => `${r.provider} ${r.eventId}`)).toEqual([
+        'twilio SM1:delivered',
+        'twilio SM2:delivered',
+        'line SM1:delivered',
+      ]);
+    });
+
     it('hands each unapplied receipt to one engine at a time, until it is applied or the claim ends', async () => {
       const receipt = {
         provider: 'line',

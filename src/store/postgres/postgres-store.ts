@@ -64,6 +64,7 @@ export class PostgresStore implements Store {
   private readonly connection: ReturnType<typeof connectionWithSearchPath>;
   private readonly clock: Clock;
   private readonly accepts: CallBatcher<NewMessage, AcceptResult>;
+  private readonly receiptInserts: CallBatcher<Omit<StoredReceipt, 'seq'>, boolean>;
   private readonly reads: BatchedReads;
   private closed = false;
   readonly campaigns: PgCampaignStore;
@@ -89,6 +90,7 @@ export class PostgresStore implements Store {
     // process. Every connection keeps a listener of its own for its whole life; the failing query still rejects.
     this.pool.on('connect', (client) => client.on('error', () => {}));
     this.accepts = new CallBatcher((messages) => this.insertMessages(messages));
+    this.receiptInserts = new CallBatcher((receipts) => this.insertReceiptRows(receipts));
     this.reads = new BatchedReads(this.pool);
     this.campaigns = new PgCampaignStore(this.pool);
     this.contacts = new PgContactStore(this.pool, this.schema);
@@ -179,7 +181,7 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([this.accepts.drain(), this.reads.drain()]);
+    await Promise.all([this.accepts.drain(), this.receiptInserts.drain(), this.reads.drain()]);
     await this.pool.end();
   }
 
@@ -307,13 +309,18 @@ export class PostgresStore implements Store {
     return inTransaction(this.pool, work, (ok) => ok);
   }
 
+  /** Webhooks answered in one turn store their receipts with one statement (one round trip, one commit). */
   async insertReceipts(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<number> {
     if (receipts.length === 0) return 0;
-    const result = await this.pool.query({
-      ...sql.insertReceipts,
-      values: [JSON.stringify(receipts.map(receiptRow))],
-    });
-    return result.rowCount ?? 0;
+    return (await this.receiptInserts.submit(receipts)).filter(Boolean).length;
+  }
+
+  /** Whether each receipt was new (its provider event not stored before, nor earlier in the list). */
+  private async insertReceiptRows(receipts: Omit<StoredReceipt, 'seq'>[]): Promise<boolean[]> {
+    const rows = await this.rows(sql.insertReceipts, [JSON.stringify(receipts.map(receiptRow))]);
+    const inserted = new Set(rows.map((row) => `${String(row.provider)}\u0000${String(row.event_id)}`));
+    // The first of two alike in the list is the one stored.
+    return receipts.map((r) => inserted.delete(`${r.provider}\u0000${r.eventId}`));
   }
 
   async pendingReceipts(limit: number) {

@@ -223,7 +223,10 @@ export const eventsOfMessage: Statement = {
 
 // ---- receipts ----------------------------------------------------------------------------------------------
 
-/** $1: JSON array of receiptRow(). A (provider, event_id) seen before is skipped; the row count is the new ones. */
+/**
+ * $1: JSON array of receiptRow(). A (provider, event_id) seen before, or earlier in the array, is skipped; returns
+ * the provider and event id of each new one.
+ */
 export const insertReceipts: Statement = {
   name: 'insert_receipts',
   text: `
@@ -235,7 +238,8 @@ export const insertReceipts: Statement = {
       attempt_id text, provider_message_id text, status text, error_code text, units double precision,
       occurred_at bigint, received_at bigint)
     ORDER BY ord
-    ON CONFLICT (provider, event_id) DO NOTHING`,
+    ON CONFLICT (provider, event_id) DO NOTHING
+    RETURNING provider, event_id`,
 };
 
 export const pendingReceipts: Statement = {
