@@ -11,6 +11,8 @@ import { Wakeup } from './wakeup.js';
 /** How often old receipts are pruned; the first time a minute after the start. */
 const HOUSEKEEPING_EVERY_MS = 10 * 60_000;
 const FIRST_HOUSEKEEPING_MS = 60_000;
+/** How often the store is asked whether its planner statistics lag (a cheap query; see Store.refreshStatistics). */
+const STATISTICS_EVERY_MS = 10_000;
 
 /** The fewest messages an engine may hold, whatever its recent pace (a fresh engine holds four times this). */
 const MIN_HOLD = 64;
@@ -34,6 +36,7 @@ export class Engine {
   private readonly claims = new Wakeup();
   private readonly receipts = new Wakeup();
   private readonly housekeeping = new Wakeup();
+  private readonly statistics = new Wakeup();
   private readonly maxInFlight: number;
   private readonly realtimeReserve: number;
   private readonly finished: Throughput;
@@ -62,6 +65,8 @@ export class Engine {
       this.keepRunning('receipts', () => this.receiptRound()),
       this.keepRunning('housekeeping', () => this.housekeepingRound()),
     ];
+    if (this.ctx.store.refreshStatistics)
+      this.loops.push(this.keepRunning('statistics', () => this.statisticsRound()));
   }
 
   get isRunning(): boolean {
@@ -119,6 +124,7 @@ export class Engine {
     this.claims.wake();
     this.receipts.wake();
     this.housekeeping.wake();
+    this.statistics.wake();
     await Promise.all(this.loops);
     for (const account of this.ctx.accounts.values()) account.limiter.close();
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), sleep(drainMs)]);
@@ -195,6 +201,13 @@ export class Engine {
   }
 
   private housekept = false;
+
+  private async statisticsRound(): Promise<void> {
+    await this.statistics.sleep(STATISTICS_EVERY_MS);
+    if (!this.running) return;
+    const analyzed = await this.ctx.store.refreshStatistics!();
+    if (analyzed.length > 0) this.ctx.logger.info({ tables: analyzed }, 'planner statistics refreshed');
+  }
 
   private async housekeepingRound(): Promise<void> {
     this.housekeeping.reset();

@@ -151,6 +151,13 @@ export interface Store {
   subscribe?(onSignal: (topic: SignalTopic) => void): Promise<() => Promise<void>>;
 
   /**
+   * Brings the query planner's statistics of the tables the engine reads and writes most up to date where they lag
+   * far behind (never gathered, or gathered when the table was less than half its size); returns the tables it
+   * analyzed. Optional: a store without a cost-based planner that needs them has nothing to do.
+   */
+  refreshStatistics?(): Promise<string[]>;
+
+  /**
    * Takes up to `want` requests from an account's rate limit shared by every process (GCRA on the store's clock:
    * see src/core/gcra.ts). Optional: a store used by one process leaves rate limits to the process.
    */

@@ -202,6 +202,38 @@ describe('PostgresStore shared by several processes', () => {
     expect((await store.countMessagesByStatus()).accepted).toBe(1 + 9997);
   });
 
+  it('gathers planner statistics of a table once it is big enough, and again when it has doubled', async () => {
+    const store = await openProcess();
+    const reltuples = () =>
+      admin(async (c) => {
+        const r = await c.query(`SELECT reltuples FROM pg_class WHERE oid = '${schema}.messages'::regclass`);
+        return Number(r.rows[0].reltuples);
+      });
+    /** The row counts the check reads are published by each connection within seconds, not at once. */
+    const refreshedWithin = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const analyzed = await store.refreshStatistics();
+        if (analyzed.length > 0 || Date.now() > deadline) return analyzed;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const accept = (n: number) =>
+      store.acceptMessages(Array.from({ length: n }, () => newMessage({ priority: 'bulk' })));
+
+    await accept(500);
+    expect(await refreshedWithin(1_500)).toEqual([]);
+    expect(await reltuples()).toBe(-1);
+    await accept(1_000);
+    expect(await refreshedWithin(15_000)).toEqual(['messages']);
+    expect(await reltuples()).toBe(1_500);
+    await accept(500);
+    expect(await refreshedWithin(1_500)).toEqual([]);
+    await accept(1_100);
+    expect(await refreshedWithin(15_000)).toEqual(['messages']);
+    expect(await reltuples()).toBe(3_100);
+  }, 40_000);
+
   it('fails only the accept call at fault when calls share a round trip', async () => {
     const store = await openProcess();
     const taken = newMessage();

@@ -332,6 +332,25 @@ export const revokeApiKey: Statement = {
   text: `UPDATE api_keys SET revoked_at = $1 WHERE (id = $2 OR prefix = $2) AND revoked_at IS NULL`,
 };
 
+// ---- planner statistics ------------------------------------------------------------------------------------
+
+/**
+ * $1 schema, $2 table names, $3 rows below which statistics do not matter. The tables whose statistics were never
+ * gathered, or were gathered when they held less than half the rows they hold now.
+ */
+export const staleStatistics = `
+  SELECT s.relname AS name FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+  WHERE s.schemaname = $1 AND s.relname = ANY($2::text[]) AND s.n_live_tup >= $3
+    AND (c.reltuples < 0 OR s.n_live_tup >= 2 * c.reltuples)
+  ORDER BY s.relname`;
+
+/** Gathers statistics of one table; if another process is already at it, leaves the table to that process. */
+export function analyzeTable(schema: string, table: string): string {
+  if (!SCHEMA_NAME.test(schema) || !SCHEMA_NAME.test(table))
+    throw new Error(`invalid name: ${schema}.${table}`);
+  return `ANALYZE (SKIP_LOCKED) ${schema}.${table}`;
+}
+
 // ---- migrations --------------------------------------------------------------------------------------------
 
 /** Schema names are plain lowercase identifiers, so they need no quoting in search_path or DDL. */
