@@ -149,6 +149,32 @@ describe('AccountLimiter with a shared (cluster-wide) limit', () => {
     expect(900 / elapsed).toBeGreaterThan(limit * 0.85);
   });
 
+  it('sends a shared grant within its time to use, counted from the asking: a slow answer shortens it', async () => {
+    const useWithinMs = 20;
+    const interval = intervalForLimit(100, 5, useWithinMs);
+    let tat = 0;
+    let calls = 0;
+    const grants: { at: number; granted: number }[] = [];
+    const source = {
+      useWithinMs,
+      async take(want: number) {
+        const g = gcraTake(tat, performance.now(), want, interval, 5);
+        tat = g.tat;
+        grants.push({ at: performance.now(), granted: g.granted });
+        // The first answer takes longer than the time to use; the others come back at once.
+        await new Promise((r) => setTimeout(r, calls++ === 0 ? 3 * useWithinMs : 1));
+        return { granted: g.granted, retryAfterMs: g.retryAfterMs };
+      },
+    };
+    const limiter = new AccountLimiter(100, 10, undefined, source);
+    const sends: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, () => sendVia(limiter, sends)));
+    expect(grants[0]!.granted).toBeGreaterThan(0);
+    // The late grant lapsed unused (the limit counted it); every send used a grant heard back in time.
+    const granted = grants.reduce((n, g) => n + g.granted, 0);
+    expect(granted).toBe(sends.length + grants[0]!.granted);
+  });
+
   it('admits no more than a tenth of a second of the limit beyond what the shared limit lets out', async () => {
     // This engine's share of the cluster limit is a third of its own rate: admissions must follow the share,
     // not pile up as attempts recorded "sending" that wait past their lease.

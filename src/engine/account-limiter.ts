@@ -23,6 +23,8 @@ const CATCH_UP_MS = 5;
  */
 const QUEUED_SENDS_SECONDS = 0.1;
 const MIN_QUEUED_SENDS = 4;
+/** After a shared grant came back too late to use, the wait before asking again. */
+const LATE_GRANT_PAUSE_MS = 10;
 
 export class LimiterClosedError extends Error {
   constructor() {
@@ -244,14 +246,22 @@ export class AccountLimiter {
         this.drainSending();
       }, ms);
     };
+    // The grant is made somewhere between asking and hearing back; its time to use runs from the asking, so a slow
+    // answer (a busy database, a stalled event loop) shortens it instead of moving sends later than allowed.
+    const askedAt = this.now();
     this.shared!.take(Math.min(this.sendingCount, 64)).then(
       ({ granted, retryAfterMs }) => {
         this.asking = false;
         if (this.closed) return;
-        if (granted > 0) {
+        const expireAt = askedAt + this.shared!.useWithinMs;
+        if (granted > 0 && this.now() <= expireAt) {
           this.sharedTokens = granted;
-          this.sharedExpireAt = this.now() + this.shared!.useWithinMs;
+          this.sharedExpireAt = expireAt;
           this.drainSending();
+        } else if (granted > 0) {
+          // Heard back too late to use them: the grant lapses (the limit has counted it), and the next ask waits
+          // a moment rather than spend the limit as fast as the database answers.
+          retry(LATE_GRANT_PAUSE_MS);
         } else retry(Math.max(1, retryAfterMs));
       },
       () => {
