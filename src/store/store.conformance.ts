@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AttemptRecord, NewMessage } from './records.js';
+import type { AttemptRecord, NewMessage, StoredReceipt } from './records.js';
 import type { Store } from './store.js';
 import { templateAndSuppressionConformance } from './templates-suppressions.conformance.js';
 
@@ -51,6 +51,23 @@ export function newMessage(overrides: Partial<NewMessage> = {}): NewMessage {
     metadata: { orderId: 'A-1' },
     apiKeyId: null,
     createdAt: T0,
+    ...overrides,
+  };
+}
+
+/** A LINE delivery receipt of attempt a-1, as a webhook stores it. */
+function newReceipt(overrides: Partial<Omit<StoredReceipt, 'seq'>> = {}): Omit<StoredReceipt, 'seq'> {
+  return {
+    provider: 'line',
+    account: 'line',
+    eventId: 'ev-1',
+    attemptId: 'a-1',
+    providerMessageId: null,
+    status: 'delivered',
+    errorCode: null,
+    units: 1,
+    occurredAt: T0,
+    receivedAt: T0,
     ...overrides,
   };
 }
@@ -339,18 +356,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     });
 
     it('stores each provider event once and hands out the unprocessed ones in order', async () => {
-      const receipt = {
-        provider: 'line',
-        account: 'line',
-        eventId: 'ev-1',
-        attemptId: 'a-1',
-        providerMessageId: null,
-        status: 'delivered' as const,
-        errorCode: null,
-        units: 1,
-        occurredAt: T0,
-        receivedAt: T0,
-      };
+      const receipt = newReceipt();
       expect(await store.insertReceipts([receipt, { ...receipt, eventId: 'ev-2' }])).toBe(2);
       expect(await store.insertReceipts([receipt])).toBe(0);
       const pending = await store.pendingReceipts(10);
@@ -360,18 +366,12 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     });
 
     it('stores receipts of webhooks answered at once each once, counting the new ones per call', async () => {
-      const receipt = {
+      const receipt = newReceipt({
         provider: 'twilio',
         account: 'twilio',
         eventId: 'SM1:delivered',
-        attemptId: 'a-1',
         providerMessageId: 'SM1',
-        status: 'delivered' as const,
-        errorCode: null,
-        units: 1,
-        occurredAt: T0,
-        receivedAt: T0,
-      };
+      });
       const other = { ...receipt, eventId: 'SM2:delivered', providerMessageId: 'SM2' };
       // The same event twice in one call and once more in a call made alongside: stored once.
       const counts = await Promise.all([
@@ -388,18 +388,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     });
 
     it('hands each unapplied receipt to one engine at a time, until it is applied or the claim ends', async () => {
-      const receipt = {
-        provider: 'line',
-        account: 'line',
-        eventId: 'ev-1',
-        attemptId: 'a-1',
-        providerMessageId: null,
-        status: 'delivered' as const,
-        errorCode: null,
-        units: 1,
-        occurredAt: T0,
-        receivedAt: T0,
-      };
+      const receipt = newReceipt();
       await store.insertReceipts(
         ['ev-1', 'ev-2', 'ev-3', 'ev-4'].map((eventId) => ({ ...receipt, eventId })),
       );
@@ -424,18 +413,7 @@ export function describeStoreConformance(name: string, makeHarness: () => Promis
     });
 
     it('prunes applied receipts, oldest first, a window at a time, never one still to apply', async () => {
-      const receipt = {
-        provider: 'line',
-        account: 'line',
-        eventId: 'ev-1',
-        attemptId: 'a-1',
-        providerMessageId: null,
-        status: 'delivered' as const,
-        errorCode: null,
-        units: 1,
-        occurredAt: T0,
-        receivedAt: T0,
-      };
+      const receipt = newReceipt();
       await store.insertReceipts(['ev-1', 'ev-2', 'ev-3'].map((eventId) => ({ ...receipt, eventId })));
       const [ev1, , ev3] = await store.pendingReceipts(10);
       await store.commit({ processedReceipts: [ev1!.seq, ev3!.seq] });
