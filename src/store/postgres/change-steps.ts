@@ -82,12 +82,13 @@ export function changeSteps(change: Change, now: number): ChangeStep[] {
       guarded: false,
     });
   }
-  if (change.processedReceipts?.length) {
-    steps.push({
-      statement: sql.markReceiptsProcessed,
-      values: [now, change.processedReceipts],
-      guarded: false,
-    });
+  const processed = change.processedReceipts ?? [];
+  if (processed.length > 0) {
+    steps.push(
+      processed.length === 1
+        ? { statement: sql.markReceiptProcessed, values: [now, processed[0]], guarded: false }
+        : { statement: sql.markReceiptsProcessed, values: [now, processed], guarded: false },
+    );
   }
   return steps;
 }

@@ -281,6 +281,16 @@ export const markReceiptsProcessed: Statement = {
   text: `UPDATE receipts SET processed_at = $1 WHERE seq = ANY($2::bigint[])`,
 };
 
+/**
+ * $1 now, $2 the sequence number of the one receipt a change applies (the engine's case). Its cached plan is
+ * costed for one row; with an array, PostgreSQL costs a plan for an unknown number of rows above a plan made for
+ * the array at hand, and so planned the engine's receipt change afresh on every run.
+ */
+export const markReceiptProcessed: Statement = {
+  name: 'mark_receipt_processed',
+  text: `UPDATE receipts SET processed_at = $1 WHERE seq = $2`,
+};
+
 // ---- reachability ------------------------------------------------------------------------------------------
 
 /** $1: the first id of the span (attempt ids are ULIDs, ordered by time), $2: the account. */
