@@ -25,9 +25,9 @@ export interface EngineOptions {
 
 /**
  * The dispatcher: one loop claims due messages with leases and works each one (processMessage); another applies
- * receipts that webhooks stored; a third now and then deletes receipts past their retention. Each sleeps until
- * work is due or it is woken (a message was accepted, a receipt arrived). Realtime messages are claimed even while
- * bulk work fills the engine.
+ * receipts that webhooks stored. Each sleeps until work is due or it is woken (a message was accepted, a receipt
+ * arrived). Realtime messages are claimed even while bulk work fills the engine. Two more loops keep house: one
+ * deletes receipts past their retention, one asks the store to refresh its planner statistics (where it has any).
  */
 export class Engine {
   private running = false;
@@ -37,6 +37,7 @@ export class Engine {
   private readonly receipts = new Wakeup();
   private readonly housekeeping = new Wakeup();
   private readonly statistics = new Wakeup();
+  private housekept = false;
   private readonly maxInFlight: number;
   private readonly realtimeReserve: number;
   private readonly finished: Throughput;
@@ -199,8 +200,6 @@ export class Engine {
     }
     await this.receipts.sleep(this.ctx.config.engine.idlePollMs);
   }
-
-  private housekept = false;
 
   private async statisticsRound(): Promise<void> {
     await this.statistics.sleep(STATISTICS_EVERY_MS);

@@ -327,6 +327,9 @@ export class PostgresStore implements Store {
     return (await this.rows(sql.pendingReceipts, [limit])).map(toReceipt);
   }
 
+  /** The tables the engine's hot statements read and write, whose statistics refreshStatistics keeps up. */
+  private static readonly PLANNED_TABLES = ['attempts', 'messages', 'reachability', 'receipts'];
+
   /**
    * PostgreSQL plans each statement from the tables' statistics, which autovacuum gathers, unless it is turned off
    * or has not come round to a table yet: a new database's first big campaign. Without them every lookup by
@@ -340,7 +343,7 @@ export class PostgresStore implements Store {
   async refreshStatistics(): Promise<string[]> {
     const stale = await this.pool.query<{ name: string }>(sql.staleStatistics, [
       this.schema,
-      PLANNED_TABLES,
+      PostgresStore.PLANNED_TABLES,
       1_000,
     ]);
     const analyzed: string[] = [];
@@ -492,10 +495,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
  * before it. Server options given in the URL are kept; they are moved out of it because node-postgres lets the
  * URL's parameters override the configuration's.
  */
-/** The tables the engine's hot statements read and write, whose statistics refreshStatistics keeps up. */
-const PLANNED_TABLES = ['attempts', 'messages', 'reachability', 'receipts'];
-
-/** Server options given in the URL's `options` are kept; todoke adds its schema's search_path. */
 function connectionWithSearchPath(
   url: string,
   schema: string,
