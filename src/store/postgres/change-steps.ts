@@ -82,13 +82,8 @@ export function changeSteps(change: Change, now: number): ChangeStep[] {
       guarded: false,
     });
   }
-  const processed = change.processedReceipts ?? [];
-  if (processed.length > 0) {
-    steps.push(
-      processed.length === 1
-        ? { statement: sql.markReceiptProcessed, values: [now, processed[0]], guarded: false }
-        : { statement: sql.markReceiptsProcessed, values: [now, processed], guarded: false },
-    );
+  for (const seq of change.processedReceipts ?? []) {
+    steps.push({ statement: sql.markReceiptProcessed, values: [now, seq], guarded: false });
   }
   return steps;
 }

@@ -275,16 +275,10 @@ export const pruneReceipts: Statement = {
     AND processed_at IS NOT NULL AND processed_at < $1`,
 };
 
-/** $1 now, $2 sequence numbers. */
-export const markReceiptsProcessed: Statement = {
-  name: 'mark_receipts_processed',
-  text: `UPDATE receipts SET processed_at = $1 WHERE seq = ANY($2::bigint[])`,
-};
-
 /**
- * $1 now, $2 the sequence number of the one receipt a change applies (the engine's case). Its cached plan is
- * costed for one row; with an array, PostgreSQL costs a plan for an unknown number of rows above a plan made for
- * the array at hand, and so planned the engine's receipt change afresh on every run.
+ * $1 now, $2 a receipt's sequence number: one step per receipt a change applies. A cached plan for one row; with
+ * an array (`seq = ANY($2)`) PostgreSQL costed the cached plan above one made for the array at hand, and so
+ * planned the engine's receipt change afresh on every run.
  */
 export const markReceiptProcessed: Statement = {
   name: 'mark_receipt_processed',
