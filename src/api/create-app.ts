@@ -55,8 +55,11 @@ export interface AppDeps {
 export interface RealtimeHandOver {
   /** A lease to store the message with, or null when the engine cannot take it up at once. */
   lease(now: number): { owner: string; until: number } | null;
-  /** Called with the stored message once it is durable. */
-  adopt(message: MessageRecord): void;
+  /**
+   * Called as the message is being stored, with its record as it will be stored and the store's answer: the
+   * stored record, or null when nothing new was stored.
+   */
+  adopt(message: MessageRecord, stored: Promise<MessageRecord | null>): void;
 }
 
 /** The HTTP API as a Fastify instance, not listening yet (callers may add routes): tests use `app.inject`. */

@@ -32,7 +32,7 @@ export interface EngineOptions {
 export class Engine {
   private running = false;
   private loops: Promise<void>[] = [];
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, Promise<'missing' | void>>();
   private readonly claims = new Wakeup();
   private readonly receipts = new Wakeup();
   private readonly housekeeping = new Wakeup();
@@ -85,9 +85,28 @@ export class Engine {
     return { owner: this.ctx.owner, until: now + this.ctx.config.engine.leaseMs };
   }
 
-  /** Takes up a message stored with this engine's lease (leaseForRealtime). */
-  adopt(message: MessageRecord): void {
+  /**
+   * Takes up a realtime message leased to this engine (leaseForRealtime) that the API is storing; `stored` settles
+   * with the stored record, or null when nothing new was stored (an idempotent repeat). Where the store applies
+   * urgent writes in the order they come, work starts at once: the message's first change is queued behind its
+   * insert and commits with it, so a realtime message waits for one commit on its way out instead of two, and
+   * the provider request still waits for that change to be on disk. Otherwise, or when the early start found no
+   * message, work starts from the stored record.
+   */
+  adopt(message: MessageRecord, stored: Promise<MessageRecord | null>): void {
     if (message.leaseOwner !== this.ctx.owner) return;
+    const early = this.running && this.ctx.store.appliesWritesInOrder === true ? this.track(message) : null;
+    stored.then(
+      async (record) => {
+        if (!record || (early && (await early) !== 'missing')) return;
+        this.takeUpStored(record);
+      },
+      // The API answers the failed insert; there is nothing to take up.
+      () => undefined,
+    );
+  }
+
+  private takeUpStored(message: MessageRecord): void {
     if (this.running) {
       this.track(message);
       return;
@@ -237,8 +256,10 @@ export class Engine {
     return Math.max(1, Math.min(this.ctx.config.engine.claimBatch, cap >> 1));
   }
 
-  private track(message: MessageRecord): void {
-    if (this.inFlight.has(message.id)) return;
+  /** Works the message (unless it is already in hand); resolves as processMessage does. */
+  private track(message: MessageRecord): Promise<'missing' | void> {
+    const current = this.inFlight.get(message.id);
+    if (current) return current;
     if (message.priority === 'realtime') this.lastRealtimeAt = performance.now();
     const work = processMessage(this.ctx, message)
       .catch((error: unknown) => {
@@ -255,5 +276,6 @@ export class Engine {
         }
       });
     this.inFlight.set(message.id, work);
+    return work;
   }
 }

@@ -22,11 +22,13 @@ const MAX_ROUNDS = 8;
  * Works one leased message as far as it can go now: decide, send, apply the answer, and repeat while the next
  * move is due at once (e.g. LINE said 422: the SMS goes out in the same turn). Ends by releasing the lease with the
  * time the message is next due. Every write is a compare-and-set on the message version; a lost race re-reads.
+ * Resolves 'missing' when the store has no such message (a realtime message taken up before its insert, which
+ * did not happen or has not happened yet).
  */
-export async function processMessage(ctx: EngineContext, claimed: MessageRecord): Promise<void> {
+export async function processMessage(ctx: EngineContext, claimed: MessageRecord): Promise<'missing' | void> {
   const latest = { message: claimed };
   try {
-    await workMessage(ctx, latest);
+    return await workMessage(ctx, latest);
   } catch (error) {
     // A store error (the database restarting, a lost connection): hand the message back due in a moment rather
     // than holding it for the rest of its lease. Best effort, and only at the version last seen: if anything
@@ -48,14 +50,17 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
 /** How soon a message whose processing failed on a store error is due again. */
 const RETRY_AFTER_ERROR_MS = 1_000;
 
-async function workMessage(ctx: EngineContext, latest: { message: MessageRecord }): Promise<void> {
+async function workMessage(
+  ctx: EngineContext,
+  latest: { message: MessageRecord },
+): Promise<'missing' | void> {
   let message = latest.message;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     latest.message = message;
     const attempts = await ctx.store.listAttempts(message.id);
     if (await lookUpOverdueReceipts(ctx, message, attempts)) {
       const fresh = await ctx.store.getMessage(message.id);
-      if (!fresh) return;
+      if (!fresh) return 'missing';
       message = fresh;
       continue;
     }
@@ -82,12 +87,13 @@ async function workMessage(ctx: EngineContext, latest: { message: MessageRecord 
         return;
       }
       const fresh = await ctx.store.getMessage(message.id);
-      if (!fresh) return;
+      if (!fresh) return 'missing';
       message = fresh;
       continue;
     }
 
     const next = await sendOnce(ctx, message, decision, attempts);
+    if (next === 'missing') return next;
     if (next === 'gone') return;
     message = next;
     if (isFinalMessageStatus(message.status)) return;
@@ -107,7 +113,7 @@ async function sendOnce(
   message: MessageRecord,
   decision: Decision,
   attempts: AttemptRecord[],
-): Promise<MessageRecord | 'gone'> {
+): Promise<MessageRecord | 'gone' | 'missing'> {
   const send = decision.send!;
   const account = ctx.accounts.get(send.account)!;
   let slot: Slot;
@@ -141,7 +147,7 @@ async function sendOnce(
       at: now,
     });
     if (!(await ctx.store.commit(change))) {
-      return (await ctx.store.getMessage(message.id)) ?? 'gone';
+      return (await ctx.store.getMessage(message.id)) ?? 'missing';
     }
     message = afterChange(message, change, now);
     countFallbacks(ctx, decision);

@@ -157,7 +157,8 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
       ? {
           realtimeHandOver: {
             lease: (now: number) => engine.leaseForRealtime(now),
-            adopt: (message: MessageRecord) => engine.adopt(message),
+            adopt: (message: MessageRecord, stored: Promise<MessageRecord | null>) =>
+              engine.adopt(message, stored),
           },
         }
       : {}),

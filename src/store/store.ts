@@ -89,6 +89,14 @@ export interface Change {
 }
 
 export interface Store {
+  /**
+   * Urgent writes (acceptMessages of one realtime message, changes marked urgent) are applied in the order they
+   * were called, even before earlier ones resolved: one writer works through them in turn, so such a change called
+   * after acceptMessages sees the accepted row. Stores writing over many connections leave it unset. Nothing may
+   * depend on it for safety (every change is guarded); it only lets work start sooner.
+   */
+  readonly appliesWritesInOrder?: boolean;
+
   /** Runs migrations. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { newlyAccepted } from '../../store/newly-accepted.js';
 import type { NewMessage } from '../../store/records.js';
 import type { AcceptResult } from '../../store/store.js';
 import { ApiError, fieldErrors, validationFailed, type Problem } from '../api-error.js';
@@ -103,9 +104,16 @@ export const sendMessageRoutes: FastifyPluginAsyncZod<{
       const message = prepareMessage(request.body, key, request.apiKey?.id ?? null, ctx, template);
       const handOver = message.priority === 'realtime' ? deps.realtimeHandOver : undefined;
       message.lease = handOver?.lease(message.createdAt) ?? null;
-      const results = await deps.store.acceptMessages([message]);
+      const storing = deps.store.acceptMessages([message]);
+      if (message.lease !== null) {
+        // Handed over while the insert is on its way: the engine may queue the message's first change behind it.
+        handOver!.adopt(
+          newlyAccepted(message),
+          storing.then(([r]) => (r!.result === 'created' ? r!.message : null)),
+        );
+      }
+      const results = await storing;
       const result = results[0]!;
-      if (message.lease !== null && result.result === 'created') handOver!.adopt(result.message);
       accepted(results);
       if (result.result === 'conflict') throw idempotencyConflict(message.idempotencyKey);
       return reply

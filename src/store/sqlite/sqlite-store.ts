@@ -58,6 +58,8 @@ export interface SqliteStoreOptions {
  * connection of their own, and see every write whose promise has resolved.
  */
 export class SqliteStore implements Store {
+  /** One writer, and urgent writes go through it in the order they came (writer-thread.ts). */
+  readonly appliesWritesInOrder = true;
   readonly db: Database.Database;
   private readonly sql: Statements;
   private readonly writer: Writer;
