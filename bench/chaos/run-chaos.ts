@@ -6,6 +6,7 @@ import {
   listAllMessages,
   queueDepth,
   readLedger,
+  sendEach,
   setNumbers,
 } from '../../test/support/todoke-client.js';
 import {
@@ -55,7 +56,7 @@ export interface ChaosReport {
   recoveries: Recovery[];
   postgres: PostgresRestartRecord | null;
   faults: FaultResult[];
-  /** Batches the API failed to take at first (it was down or the database away) and took on a retry. */
+  /** Tries of a batch or an alert the API did not take (it was down or the database away), each retried. */
   enqueueRetries: number;
   /** From the first batch until every message was final (null: not within the time limit). */
   settledAfterMs: number | null;
@@ -68,8 +69,9 @@ export interface ChaosReport {
 const MARKER = /\[chaos (\d+)\]/;
 
 /**
- * One chaos run: a population in the sandbox, a campaign through the API batch endpoint while processes are
- * SIGKILLed and restarted, the database restarts and providers fail; then the ledger and the API are compared.
+ * One chaos run: a population in the sandbox, a campaign through the API batch endpoint and alerts sent one by one
+ * while processes are SIGKILLed and restarted, the database restarts and providers fail; then the ledger and the
+ * API are compared.
  */
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const began = Date.now();
@@ -103,16 +105,30 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const director = new ChaosDirector(cluster, sandbox.controlUrl, random, startedAt, o.log);
     director.startWatchdog();
     let enqueueRetries = 0;
-    const enqueued = enqueueBatches(cluster.apiUrl, apiKey, items, {
-      batchSize: 1000,
-      deadline: hardDeadline,
-      onRetry: (reason) => {
-        enqueueRetries += 1;
-        if (enqueueRetries % 20 === 1)
-          o.log(`  a batch was not taken (${reason}); retrying (${enqueueRetries} so far)`);
-      },
-    }).then((ids) =>
-      o.log(`  all ${ids.length} messages accepted at ${((Date.now() - startedAt) / 1000).toFixed(1)} s`),
+    const retrying = (what: string) => (reason: string) => {
+      enqueueRetries += 1;
+      if (enqueueRetries % 20 === 1)
+        o.log(`  ${what} was not taken (${reason}); retrying (${enqueueRetries} so far)`);
+    };
+    // The campaign goes through the batch endpoint; the alerts one by one through POST /v1/messages as they
+    // happen, over the first half of the chaos (where the api process has an engine, it takes them up at once).
+    const enqueued = Promise.all([
+      enqueueBatches(
+        cluster.apiUrl,
+        apiKey,
+        items.filter((item) => item.priority === 'bulk'),
+        { batchSize: 1000, deadline: hardDeadline, onRetry: retrying('a batch') },
+      ),
+      sendEach(
+        cluster.apiUrl,
+        apiKey,
+        items.filter((item) => item.priority === 'realtime'),
+        { overMs: o.windowMs / 2, concurrency: 4, deadline: hardDeadline, onRetry: retrying('an alert') },
+      ),
+    ]).then(([campaign, alerts]) =>
+      o.log(
+        `  all ${campaign.length + alerts.length} messages accepted at ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+      ),
     );
     const chaos = director.run({
       kills: o.kills,

@@ -104,6 +104,69 @@ export async function enqueueBatches(
   return ids;
 }
 
+/** An answer no retry changes (a 4xx other than 429). */
+class Refused extends Error {}
+
+/**
+ * Sends each item on its own through POST /v1/messages (its idempotencyKey as the Idempotency-Key header), as an
+ * application sends alerts as they happen: `concurrency` at a time, item i not before `i / items.length` of
+ * `overMs` has passed. Each is retried until the API answers 200 or 202: the API may be restarting, and a retry of
+ * a message stored before its answer was lost finds the original. Resolves with the message ids in item order.
+ */
+export async function sendEach(
+  apiUrl: string,
+  apiKey: string,
+  items: readonly { idempotencyKey: string }[],
+  options: EnqueueOptions & { overMs?: number; concurrency?: number } = {},
+): Promise<string[]> {
+  const deadline = options.deadline ?? Date.now() + 120_000;
+  const started = Date.now();
+  const ids: string[] = new Array<string>(items.length);
+  let next = 0;
+  async function sendOne(i: number): Promise<void> {
+    const item = items[i]!;
+    const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 90_000);
+    for (;;) {
+      let reason: string;
+      try {
+        const { status, body } = await json<{ id?: string }>(`${apiUrl}/v1/messages`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            'content-type': 'application/json',
+            'idempotency-key': item.idempotencyKey,
+          },
+          body: JSON.stringify(item),
+        });
+        if (status === 200 || status === 202) {
+          ids[i] = body.id!;
+          return;
+        }
+        if (status < 500 && status !== 429)
+          throw new Refused(`message ${i} answered ${status}: ${JSON.stringify(body)}`);
+        reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
+      } catch (error) {
+        if (error instanceof Refused) throw error;
+        reason = error instanceof Error ? error.message : String(error);
+      }
+      options.onRetry?.(reason);
+      if (Date.now() > Math.min(deadline, giveUpAt))
+        throw new Error(`the API did not take message ${i}: ${reason}`);
+      await sleep(250);
+    }
+  }
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const due = started + ((options.overMs ?? 0) * i) / items.length;
+      if (due > Date.now()) await sleep(due - Date.now());
+      await sendOne(i);
+    }
+  };
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  return ids;
+}
+
 /** Messages per status, from the api process's /metrics (todoke_queue_depth); null when it does not answer. */
 export async function queueDepth(apiUrl: string): Promise<Record<string, number> | null> {
   try {
