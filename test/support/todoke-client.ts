@@ -52,6 +52,49 @@ export interface EnqueueOptions {
   onRetry?: (reason: string) => void;
 }
 
+/** An answer no retry changes (a 4xx other than 429). */
+class Refused extends Error {}
+
+/**
+ * Posts `body` to `path` until the API takes it (200 or 202), retrying every 250 ms: the API may be restarting or
+ * the database away. A 4xx other than 429 is final; so is failing past `deadline` or for `giveUpAfterMs` in a row.
+ */
+async function postUntilTaken<T>(
+  apiUrl: string,
+  apiKey: string,
+  path: string,
+  body: unknown,
+  what: string,
+  options: EnqueueOptions & { headers?: Record<string, string> },
+): Promise<T> {
+  const deadline = options.deadline ?? Date.now() + 120_000;
+  const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 90_000);
+  for (;;) {
+    let reason: string;
+    try {
+      const answer = await json<T>(`${apiUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          ...options.headers,
+        },
+        body: JSON.stringify(body),
+      });
+      if (answer.status === 200 || answer.status === 202) return answer.body;
+      if (answer.status < 500 && answer.status !== 429)
+        throw new Refused(`${what} answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      reason = `HTTP ${answer.status}: ${JSON.stringify(answer.body).slice(0, 300)}`;
+    } catch (error) {
+      if (error instanceof Refused) throw error;
+      reason = error instanceof Error ? error.message : String(error);
+    }
+    options.onRetry?.(reason);
+    if (Date.now() > Math.min(deadline, giveUpAt)) throw new Error(`the API did not take ${what}: ${reason}`);
+    await sleep(250);
+  }
+}
+
 /**
  * Sends the items through POST /v1/messages/batch in batches, retrying a batch until the API takes it. Every item
  * carries its idempotency key, so a retry of a batch the API stored before failing to answer creates nothing
@@ -64,54 +107,28 @@ export async function enqueueBatches(
   options: EnqueueOptions = {},
 ): Promise<string[]> {
   const size = options.batchSize ?? 1000;
-  const deadline = options.deadline ?? Date.now() + 120_000;
   const ids: string[] = [];
   for (let from = 0; from < items.length; from += size) {
-    const batch = items.slice(from, from + size);
-    const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 90_000);
-    for (;;) {
-      let reason: string;
-      try {
-        const { status, body } = await json<{ items: { id?: string; error?: unknown }[] }>(
-          `${apiUrl}/v1/messages/batch`,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ items: batch }),
-          },
-        );
-        if (status === 200) {
-          const refused = body.items.find((item) => !item.id);
-          if (refused) throw new Error(`the API refused an item: ${JSON.stringify(refused)}`);
-          ids.push(...body.items.map((item) => item.id!));
-          break;
-        }
-        if (status < 500 && status !== 429)
-          throw new Error(`batch answered ${status}: ${JSON.stringify(body)}`);
-        reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
-      } catch (error) {
-        if (error instanceof Error && error.message.startsWith('the API refused')) throw error;
-        if (error instanceof Error && error.message.startsWith('batch answered')) throw error;
-        reason = error instanceof Error ? error.message : String(error);
-      }
-      options.onRetry?.(reason);
-      if (Date.now() > Math.min(deadline, giveUpAt)) {
-        throw new Error(`the API did not take batch ${from / size}: ${reason}`);
-      }
-      await sleep(250);
-    }
+    const { items: results } = await postUntilTaken<{ items: { id?: string; error?: unknown }[] }>(
+      apiUrl,
+      apiKey,
+      '/v1/messages/batch',
+      { items: items.slice(from, from + size) },
+      `batch ${from / size}`,
+      options,
+    );
+    const refused = results.find((item) => !item.id);
+    if (refused) throw new Error(`the API refused an item: ${JSON.stringify(refused)}`);
+    ids.push(...results.map((item) => item.id!));
   }
   return ids;
 }
 
-/** An answer no retry changes (a 4xx other than 429). */
-class Refused extends Error {}
-
 /**
  * Sends each item on its own through POST /v1/messages (its idempotencyKey as the Idempotency-Key header), as an
  * application sends alerts as they happen: `concurrency` at a time, item i not before `i / items.length` of
- * `overMs` has passed. Each is retried until the API answers 200 or 202: the API may be restarting, and a retry of
- * a message stored before its answer was lost finds the original. Resolves with the message ids in item order.
+ * `overMs` has passed. Each is retried until the API takes it (postUntilTaken): a retry of a message stored
+ * before its answer was lost finds the original. Resolves with the message ids in item order.
  */
 export async function sendEach(
   apiUrl: string,
@@ -119,48 +136,27 @@ export async function sendEach(
   items: readonly { idempotencyKey: string }[],
   options: EnqueueOptions & { overMs?: number; concurrency?: number } = {},
 ): Promise<string[]> {
-  const deadline = options.deadline ?? Date.now() + 120_000;
   const started = Date.now();
   const ids: string[] = new Array<string>(items.length);
   let next = 0;
-  async function sendOne(i: number): Promise<void> {
-    const item = items[i]!;
-    const giveUpAt = Date.now() + (options.giveUpAfterMs ?? 90_000);
-    for (;;) {
-      let reason: string;
-      try {
-        const { status, body } = await json<{ id?: string }>(`${apiUrl}/v1/messages`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${apiKey}`,
-            'content-type': 'application/json',
-            'idempotency-key': item.idempotencyKey,
-          },
-          body: JSON.stringify(item),
-        });
-        if (status === 200 || status === 202) {
-          ids[i] = body.id!;
-          return;
-        }
-        if (status < 500 && status !== 429)
-          throw new Refused(`message ${i} answered ${status}: ${JSON.stringify(body)}`);
-        reason = `HTTP ${status}: ${JSON.stringify(body).slice(0, 300)}`;
-      } catch (error) {
-        if (error instanceof Refused) throw error;
-        reason = error instanceof Error ? error.message : String(error);
-      }
-      options.onRetry?.(reason);
-      if (Date.now() > Math.min(deadline, giveUpAt))
-        throw new Error(`the API did not take message ${i}: ${reason}`);
-      await sleep(250);
-    }
-  }
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
       const due = started + ((options.overMs ?? 0) * i) / items.length;
       if (due > Date.now()) await sleep(due - Date.now());
-      await sendOne(i);
+      const item = items[i]!;
+      const answer = await postUntilTaken<{ id: string }>(
+        apiUrl,
+        apiKey,
+        '/v1/messages',
+        item,
+        `message ${i}`,
+        {
+          ...options,
+          headers: { 'idempotency-key': item.idempotencyKey },
+        },
+      );
+      ids[i] = answer.id;
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
