@@ -165,10 +165,10 @@ export class PostgresStore implements Store {
       await this.pool.query(sql.ensureRateRow, [account]);
       this.rateRows.add(account);
     }
-    const { rows } = await this.pool.query<{ granted: number; retry_after_ms: string | number }>(
-      sql.takeRate,
-      [account, want, intervalMs, burstMs],
-    );
+    const { rows } = await this.pool.query<{ granted: number; retry_after_ms: string | number }>({
+      ...sql.takeRate,
+      values: [account, want, intervalMs, burstMs],
+    });
     const row = rows[0]!;
     return { granted: Number(row.granted), retryAfterMs: Math.max(1, Number(row.retry_after_ms)) };
   }

@@ -396,9 +396,13 @@ export const ensureRateRow =
  * Takes up to $2 requests of account $1's shared rate limit, as src/core/gcra.ts does, on the database's clock so
  * every process counts on one clock. $3: interval between requests (ms), $4: burst allowance (ms). The row lock
  * makes concurrent takers queue; a clock read before the lock only makes the grant smaller, never larger.
- * Returns how many were granted, and when none, how long until one would be.
+ * Returns how many were granted, and when none, how long until one would be. Prepared: run as an unnamed statement it
+ * was planned on every call (0.18 ms of planning beside 0.35 ms of execution, pg_stat_statements in the cluster
+ * benchmark).
  */
-export const takeRate = `
+export const takeRate: Statement = {
+  name: 'take_rate',
+  text: `
   WITH clock AS MATERIALIZED (
     SELECT extract(epoch FROM clock_timestamp()) * 1000 AS t
   ), old AS (
@@ -410,7 +414,8 @@ export const takeRate = `
   ), updated AS (
     UPDATE rate_limits SET tat = g.start + g.granted * $3 FROM g WHERE rate_limits.account = $1
   )
-  SELECT granted, CASE WHEN granted = 0 THEN ceil(start - $4 - t) ELSE 0 END AS retry_after_ms FROM g`;
+  SELECT granted, CASE WHEN granted = 0 THEN ceil(start - $4 - t) ELSE 0 END AS retry_after_ms FROM g`,
+};
 
 // ---- changes -----------------------------------------------------------------------------------------------
 
