@@ -1,4 +1,5 @@
 import type { MessageRecord, NewMessage } from './records.js';
+import type { AcceptResult } from './store.js';
 
 /**
  * The record of a message just inserted, as every store writes it (saves reading it back). Built with
@@ -22,4 +23,19 @@ export function newlyAccepted(m: NewMessage): MessageRecord {
     version: 0,
     updatedAt: m.createdAt,
   });
+}
+
+/**
+ * The result for a message just stored, its record built on first read. Callers of a large batch need only the id,
+ * which is the message's own (`m.id`): building 10,000 records nobody reads took 8 % of the main thread in the
+ * batch acceptance benchmark's profile, besides the garbage they left.
+ */
+export function createdResult(m: NewMessage): AcceptResult {
+  let record: MessageRecord | undefined;
+  return {
+    result: 'created',
+    get message() {
+      return (record ??= newlyAccepted(m));
+    },
+  };
 }

@@ -15,7 +15,7 @@ import type {
   TemplateVersionRecord,
 } from '../records.js';
 import type { AcceptResult, Change, ClaimOptions, MessageFilter, SignalTopic, Store } from '../store.js';
-import { newlyAccepted } from '../newly-accepted.js';
+import { createdResult } from '../newly-accepted.js';
 import { BatchedReads } from './batched-reads.js';
 import { CallBatcher } from './call-batcher.js';
 import { changeSteps, oneStatement } from './change-steps.js';
@@ -207,7 +207,7 @@ export class PostgresStore implements Store {
     const created = new Set(inserted.map((r) => r.id as string));
     // A message given twice in one call is created once; its repeat resolves like any retry.
     const results = messages.map((m): AcceptResult | null =>
-      created.delete(m.id) ? { result: 'created', message: newlyAccepted(m) } : null,
+      created.delete(m.id) ? createdResult(m) : null,
     );
     const skipped = messages.filter((_, i) => results[i] === null).map((m) => m.idempotencyKey);
     if (skipped.length === 0) return results as AcceptResult[];

@@ -32,7 +32,7 @@ import {
 } from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import { firstIdAt } from '../first-id-at.js';
-import { newlyAccepted } from '../newly-accepted.js';
+import { createdResult } from '../newly-accepted.js';
 import { messageInsertRow } from './message-insert-row.js';
 import type { StoredAcceptResult } from './write-ops.js';
 import { InlineWriter, ThreadWriter, type Writer } from './writer.js';
@@ -110,7 +110,7 @@ export class SqliteStore implements Store {
     const urgent = messages.length <= 16 && messages.every((m) => m.priority === 'realtime');
     const rows = messages.map(messageInsertRow);
     const stored = (await this.writer.run({ op: 'accept', rows, urgent })) as StoredAcceptResult[];
-    return stored.map((r, i) => r ?? { result: 'created', message: newlyAccepted(messages[i]!) });
+    return stored.map((r, i) => r ?? createdResult(messages[i]!));
   }
 
   async getMessage(id: string) {
