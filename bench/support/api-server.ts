@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { monotonicFactory } from 'ulid';
 import { createApiKey } from '../../src/api/api-keys.js';
 import { createApp } from '../../src/api/create-app.js';
 import { systemClock } from '../../src/core/clock.js';
@@ -9,6 +8,7 @@ import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { benchConfig } from './bench-config.js';
 import { makeTempDir, removeTempDir } from './temp-dir.js';
+import { createIdFactory } from '../../src/runtime/id-factory.js';
 
 export interface ApiServer {
   url: string;
@@ -36,14 +36,14 @@ export async function startApiServer(
   });
   const store = await openSqliteStore({ file: join(dir, 'todoke.db'), clock: systemClock });
   const { key } = await createApiKey(store, 'bench', systemClock);
-  const ulid = monotonicFactory();
   const app = await createApp({
     store: wrapStore(store),
     config,
     clock: systemClock,
     logger: createLogger('silent'),
     metrics: createMetrics(),
-    newId: () => ulid(systemClock.now()),
+    // The id factory todoke runs with (start-todoke.ts): the library's default draws random bytes per character.
+    newId: createIdFactory(systemClock),
     onAccepted: () => undefined,
     onReceipts: () => undefined,
     ready: () => true,

@@ -1,10 +1,10 @@
-import { monotonicFactory } from 'ulid';
 import { prepareMessage } from '../../src/api/prepare-message.js';
 import type { TodokeConfig } from '../../src/config/config.js';
 import { systemClock } from '../../src/core/clock.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Priority } from '../../src/store/records.js';
 import { messageBody } from './message-bodies.js';
+import { createIdFactory } from '../../src/runtime/id-factory.js';
 
 const CHUNK = 5_000;
 
@@ -19,8 +19,7 @@ export async function seedMessages(
   priority: Priority,
 ): Promise<void> {
   const store = await openSqliteStore({ file, clock: systemClock });
-  const ulid = monotonicFactory();
-  const ctx = { config, clock: systemClock, newId: () => ulid(systemClock.now()) };
+  const ctx = { config, clock: systemClock, newId: createIdFactory(systemClock) };
   try {
     for (let first = 0; first < count; first += CHUNK) {
       const chunk = Array.from({ length: Math.min(CHUNK, count - first) }, (_, i) =>
