@@ -37,6 +37,13 @@ export async function createApiKey(
     createdAt: clock.now(),
     revokedAt: null,
   };
-  await store.createApiKey(record);
+  try {
+    await store.createApiKey(record);
+  } catch (error) {
+    // Processes starting together with the same bootstrap key: another one stored it first.
+    const stored = await store.findApiKeyByHash(hash);
+    if (stored) return { key, record: stored };
+    throw error;
+  }
   return { key, record };
 }

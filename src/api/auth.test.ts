@@ -36,6 +36,13 @@ describe('API keys', () => {
     expect(again.record.id).toBe(first.record.id);
     await expect(createApiKey(t.store, 'weak', t.clock, 'short')).rejects.toThrow(RangeError);
   });
+
+  it('registers a key once when processes starting together register it at the same time', async () => {
+    const key = 'tdk_bootstrap-key-shared-by-processes';
+    const all = await Promise.all([1, 2, 3].map((n) => createApiKey(t.store, `node-${n}`, t.clock, key)));
+    expect(new Set(all.map((r) => r.record.id)).size).toBe(1);
+    expect((await t.store.listApiKeys()).filter((k) => k.hash === hashApiKey(key))).toHaveLength(1);
+  });
 });
 
 describe('authentication', () => {

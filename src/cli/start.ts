@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { systemClock } from '../core/clock.js';
 import { DEMO_NUMBERS } from '../runtime/sandbox-accounts.js';
 import { startTodoke, type Role, type Todoke } from '../runtime/start-todoke.js';
+import { whileDatabaseUnavailable } from '../runtime/while-database-unavailable.js';
 
 /** `todoke start`: API + engine (+ sandbox) until SIGTERM/SIGINT, which drain in-flight work before exiting. */
 export function startCommand(): Command {
@@ -19,7 +20,9 @@ export function startCommand(): Command {
     .action(async (options: { role: Role }) => {
       const config = loadConfig(process.env);
       const todoke = await startTodoke(config, { role: options.role });
-      const key = await apiKeyToShow(todoke);
+      const key = await whileDatabaseUnavailable('registering the API key', () => apiKeyToShow(todoke), {
+        logger: todoke.logger,
+      });
       printWelcome(todoke, key);
       let stopping = false;
       const stop = (signal: string) => {

@@ -17,11 +17,12 @@ import type { EngineContext } from '../engine/engine-context.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { startSandbox, type Sandbox } from '../sandbox/index.js';
-import type { Store } from '../store/store.js';
+import type { SignalTopic, Store } from '../store/store.js';
 import { dataDirSecret } from './data-dir-secret.js';
 import type { MessageRecord } from '../store/records.js';
 import { createIdFactory } from './id-factory.js';
 import { openStore } from './open-store.js';
+import { whileDatabaseUnavailable } from './while-database-unavailable.js';
 import { DEMO_NUMBERS, sandboxAccounts, sandboxRoutes } from './sandbox-accounts.js';
 
 /**
@@ -86,7 +87,9 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
     if (options.demo !== false) for (const demo of DEMO_NUMBERS) sandbox.setNumber(demo.phone, demo.settings);
   }
 
-  const store = await openStore(config, clock);
+  const store = await whileDatabaseUnavailable('opening the store', () => openStore(config, clock), {
+    logger,
+  });
   const metrics = createMetrics();
   const accounts = createAccounts(config.accounts, {}, store);
   const usage = new MonthlyUsage(
@@ -117,7 +120,7 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
   }
   const engine = options.engine === false || role === 'api' ? null : new Engine(ctx);
   // Tiered prices need this month's volume before the first attempt is priced.
-  if (engine) await usage.start();
+  if (engine) await whileDatabaseUnavailable('reading this month’s usage', () => usage.start(), { logger });
   // Campaigns turn their recipients into messages where the engine runs, at each campaign's throttle.
   const campaignRunner =
     engine === null
@@ -137,10 +140,13 @@ export async function startTodoke(baseConfig: TodokeConfig, options: StartOption
           `campaigns-${ctx.owner}`,
           { logger },
         );
-  const unsubscribe = await store.subscribe?.((topic) => {
+  const onSignal = (topic: SignalTopic) => {
     if (topic === 'due') engine?.wake();
     else engine?.wakeReceipts();
-  });
+  };
+  const unsubscribe = store.subscribe
+    ? await whileDatabaseUnavailable('listening for signals', () => store.subscribe!(onSignal), { logger })
+    : undefined;
 
   const app = await createApp({
     store,

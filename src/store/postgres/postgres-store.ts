@@ -132,8 +132,13 @@ export class PostgresStore implements Store {
       c.on('end', () => {
         if (!stopped && client === c) void reconnect();
       });
-      await c.connect();
-      await c.query(`LISTEN ${this.channel()}`);
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${this.channel()}`);
+      } catch (error) {
+        await c.end().catch(() => {});
+        throw error;
+      }
       client = c;
     };
     const reconnect = async (): Promise<void> => {
