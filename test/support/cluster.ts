@@ -119,8 +119,9 @@ export class Cluster {
   }
 
   /**
-   * Starts the process and resolves once it answers /healthz. A process that exits before that (the database is
-   * away, say) rejects the promise instead and does not count as an unexpected exit.
+   * Starts the process and resolves once it answers /healthz. A process that exits before that (its configuration
+   * is wrong, or the database stayed away past the minute a start waits for it) rejects the promise instead and
+   * does not count as an unexpected exit.
    */
   async start(name: string, timeoutMs = 60_000): Promise<void> {
     const node = this.node(name);
