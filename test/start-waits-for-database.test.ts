@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster } from './support/cluster.js';
-import { writeClusterConfig } from './support/cluster-config.js';
+import { clusterEnv, writeClusterConfig } from './support/cluster-config.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from './support/postgres-schema.js';
 
 const API_KEY = 'tdk_start_waits_for_database_key_00000';
@@ -65,14 +65,12 @@ describe('starting while the database is away', () => {
     cluster = await Cluster.create({
       dir,
       apiKey: API_KEY,
-      env: {
-        TODOKE_DATABASE_URL: url.toString(),
-        TODOKE_DATABASE_SCHEMA: schema,
-        TODOKE_SECRET: 'start-waits-test-secret-0000000000',
-        TODOKE_CONFIG: join(dir, 'todoke.json'),
-        TODOKE_SANDBOX: '0',
-        TODOKE_LOG_LEVEL: 'warn',
-      },
+      env: clusterEnv({
+        dir,
+        databaseUrl: url.toString(),
+        schema,
+        secret: 'start-waits-test-secret-0000000000',
+      }),
       nodes: [
         { name: 'api-1', role: 'api' },
         { name: 'worker-1', role: 'worker' },

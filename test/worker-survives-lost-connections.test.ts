@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Cluster } from './support/cluster.js';
-import { writeClusterConfig } from './support/cluster-config.js';
+import { clusterEnv, writeClusterConfig } from './support/cluster-config.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from './support/postgres-schema.js';
 import { startSandboxProcess, type SandboxProcess } from './support/sandbox-process.js';
 import { enqueueBatches, readLedger } from './support/todoke-client.js';
@@ -44,14 +44,7 @@ describe('database connections lost under running processes', () => {
     cluster = await Cluster.create({
       dir,
       apiKey: API_KEY,
-      env: {
-        TODOKE_DATABASE_URL: url,
-        TODOKE_DATABASE_SCHEMA: schema,
-        TODOKE_SECRET: 'lost-connections-test-secret-00000',
-        TODOKE_CONFIG: join(dir, 'todoke.json'),
-        TODOKE_SANDBOX: '0',
-        TODOKE_LOG_LEVEL: 'warn',
-      },
+      env: clusterEnv({ dir, databaseUrl: url, schema, secret: 'lost-connections-test-secret-00000' }),
       nodes: [
         { name: 'api-1', role: 'api' },
         { name: 'worker-1', role: 'worker' },

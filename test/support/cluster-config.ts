@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SANDBOX_LINE, SANDBOX_TWILIO } from '../../src/runtime/sandbox-accounts.js';
 
 export interface ClusterConfigOptions {
@@ -56,4 +57,24 @@ export function writeClusterConfig(file: string, o: ClusterConfigOptions): void 
     ...(o.engine ? { engine: o.engine } : {}),
   };
   writeFileSync(file, JSON.stringify(config, null, 2));
+}
+
+/**
+ * The environment of cluster processes on PostgreSQL beside a standalone sandbox: the schema, the secret every
+ * process must share, and the config file `todoke.json` in `dir` (writeClusterConfig).
+ */
+export function clusterEnv(o: {
+  dir: string;
+  databaseUrl: string;
+  schema: string;
+  secret: string;
+}): Record<string, string> {
+  return {
+    TODOKE_DATABASE_URL: o.databaseUrl,
+    TODOKE_DATABASE_SCHEMA: o.schema,
+    TODOKE_SECRET: o.secret,
+    TODOKE_CONFIG: join(o.dir, 'todoke.json'),
+    TODOKE_SANDBOX: '0',
+    TODOKE_LOG_LEVEL: 'warn',
+  };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { maxInWindow } from '../../bench/support/stats.js';
 import { Cluster } from './cluster.js';
-import { writeClusterConfig } from './cluster-config.js';
+import { clusterEnv, writeClusterConfig } from './cluster-config.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from './postgres-schema.js';
 import { startSandboxProcess } from './sandbox-process.js';
 import { enqueueBatches, readArrivals } from './todoke-client.js';
@@ -44,14 +44,12 @@ export async function sendThroughCluster(
   const cluster = await Cluster.create({
     dir,
     apiKey: API_KEY,
-    env: {
-      TODOKE_DATABASE_URL: TEST_DATABASE_URL,
-      TODOKE_DATABASE_SCHEMA: schema,
-      TODOKE_SECRET: 'cluster-rate-limit-test-secret-0000',
-      TODOKE_CONFIG: join(dir, 'todoke.json'),
-      TODOKE_SANDBOX: '0',
-      TODOKE_LOG_LEVEL: 'warn',
-    },
+    env: clusterEnv({
+      dir,
+      databaseUrl: TEST_DATABASE_URL,
+      schema,
+      secret: 'cluster-rate-limit-test-secret-0000',
+    }),
     nodes: [
       { name: 'api-1', role: 'api' },
       { name: 'worker-1', role: 'worker' },
