@@ -16,6 +16,10 @@ describe('createdResult', () => {
   });
 
   it('shows the record to code that copies or compares the result', () => {
-    expect({ ...createdResult(message) }).toEqual({ result: 'created', message: newlyAccepted(message) });
+    expect({ ...createdResult(message) }).toEqual({
+      result: 'created',
+      id: message.id,
+      message: newlyAccepted(message),
+    });
   });
 });

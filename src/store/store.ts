@@ -19,13 +19,17 @@ import type {
 import type { CampaignStore } from './campaign-store.js';
 import type { ContactStore } from './contact-store.js';
 
+/**
+ * `id` is the id of `message`, readable without it: a created result builds its record only when `message` is read
+ * (createdResult), and callers of a large batch need just the ids.
+ */
 export type AcceptResult =
   /** Stored now. */
-  | { result: 'created'; message: MessageRecord }
+  | { result: 'created'; id: string; message: MessageRecord }
   /** The idempotency key was used before with the same request: the original message. */
-  | { result: 'existing'; message: MessageRecord }
+  | { result: 'existing'; id: string; message: MessageRecord }
   /** The idempotency key was used before with a different request. */
-  | { result: 'conflict'; message: MessageRecord };
+  | { result: 'conflict'; id: string; message: MessageRecord };
 
 export type SignalTopic = 'due' | 'receipts';
 

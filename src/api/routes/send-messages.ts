@@ -167,14 +167,10 @@ export const sendMessageRoutes: FastifyPluginAsyncZod<{
       accepted(results);
       results.forEach((result, i) => {
         const index = indexes[i]!;
-        const message = messages[i]!;
-        // A created message is the one sent, under its own id: its stored record is not built (createdResult).
         out[index] =
           result.result === 'conflict'
-            ? { index, error: idempotencyConflict(message.idempotencyKey).toProblem() as Problem }
-            : result.result === 'created'
-              ? { index, status: 'accepted', id: message.id }
-              : { index, status: 'existing', id: result.message.id };
+            ? { index, error: idempotencyConflict(messages[i]!.idempotencyKey).toProblem() as Problem }
+            : { index, status: result.result === 'created' ? 'accepted' : 'existing', id: result.id };
       });
       return { items: out };
     },

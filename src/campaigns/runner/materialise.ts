@@ -41,13 +41,9 @@ export async function materialise(
     }
   }
   const results = messages.length > 0 ? await store.acceptMessages(messages) : [];
-  // created (under its own id, its record not built), or found again under its key: the recipient's one message.
+  // created, or found again under its key: either way the recipient's one message.
   results.forEach((result, i) =>
-    changes.push({
-      rowNumber: rows[i]!,
-      state: 'materialized',
-      messageId: result.result === 'created' ? messages[i]!.id : result.message.id,
-    }),
+    changes.push({ rowNumber: rows[i]!, state: 'materialized', messageId: result.id }),
   );
   await store.campaigns.setRecipientStates(importId, changes);
   if (results.some((r) => r.result === 'created')) deps.onAccepted?.();

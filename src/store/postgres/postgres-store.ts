@@ -224,7 +224,11 @@ export class PostgresStore implements Store {
       if (result) return result;
       const message = byKey.get(m.idempotencyKey);
       if (!message) throw new Error(`message with idempotency key ${m.idempotencyKey} vanished`);
-      return { result: message.requestHash === m.requestHash ? 'existing' : 'conflict', message };
+      return {
+        result: message.requestHash === m.requestHash ? 'existing' : 'conflict',
+        id: message.id,
+        message,
+      };
     });
   }
 

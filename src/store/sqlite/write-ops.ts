@@ -140,7 +140,7 @@ export function runWriteOp(sql: Statements, w: WriteOp): unknown {
 function acceptOne(sql: Statements, row: MessageInsertRow): StoredAcceptResult {
   if (sql.insertMessage.run(...row).changes === 1) return null;
   const message = toMessage(sql.messageByKey.get(row[KEY_AT]) as Row);
-  return { result: message.requestHash === row[HASH_AT] ? 'existing' : 'conflict', message };
+  return { result: message.requestHash === row[HASH_AT] ? 'existing' : 'conflict', id: message.id, message };
 }
 
 /** Statuses a message may have for a patch to set `to`: the allowed moves, or staying in an active status. */
