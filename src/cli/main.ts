@@ -6,6 +6,7 @@ import { keysCommand } from './keys.js';
 import { sandboxCommand } from './sandbox.js';
 import { segmentsCommand } from './segments.js';
 import { startCommand } from './start.js';
+import { describeFailure } from './describe-failure.js';
 
 const program = new Command('todoke')
   .description('届け todoke: transactional notifications for Japan — LINE, SMS and e-mail with fallback')
@@ -23,7 +24,10 @@ program.parseAsync(process.argv).catch((error: unknown) => {
       `設定に誤りがあります / The configuration is not valid:\n  - ${error.problems.join('\n  - ')}`,
     );
   } else {
-    console.error(error instanceof Error ? error.message : error);
+    console.error(describeFailure(error));
+    // The stack is for whoever debugs todoke itself; an operator gets the description above.
+    if (/^(debug|trace)$/.test(process.env.TODOKE_LOG_LEVEL ?? '') && error instanceof Error)
+      console.error(error.stack);
   }
   process.exit(1);
 });
