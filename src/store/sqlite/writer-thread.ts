@@ -5,9 +5,13 @@ import { prepareStatements } from './statements.js';
 import type { WriteOp } from './write-ops.js';
 
 /**
- * The SQLite store's writer thread: writes that arrive while a commit runs are committed together next. One
- * transaction takes every urgent write (a realtime message's path) and at most MAX_BATCH others, so a realtime
- * message never waits behind more than one bounded slice of bulk work.
+ * The SQLite store's writer thread: writes that arrive while a commit runs are committed together next. Urgent
+ * writes (a realtime message's path) go first: in a transaction of their own when other work waits, so that a
+ * realtime message commits without a slice of bulk writes in its transaction; the next transaction then takes the
+ * waiting work (at most MAX_BATCH writes, with any urgent ones that came meanwhile in front), so a steady stream of
+ * realtime messages never starves the rest. `npm run bench -- realtime` on one afternoon: realtime p99 34–45 ms
+ * (median 36) over five runs, against 39–48 ms (median 42) over nine with urgent writes in the bulk slice's
+ * transaction; the backlog drained as fast.
  */
 const MAX_BATCH = 384;
 const db = openDatabase((workerData as { file: string }).file);
@@ -15,6 +19,8 @@ const execute = batchExecutor(db, prepareStatements(db));
 let urgent: { id: number; op: WriteOp }[] = [];
 let queue: { id: number; op: WriteOp }[] = [];
 let scheduled = false;
+/** The last transaction held urgent writes alone: the next one is for the work that waited. */
+let urgentAlone = false;
 
 function schedule(): void {
   if (!scheduled) {
@@ -25,9 +31,15 @@ function schedule(): void {
 
 function flush(): void {
   scheduled = false;
-  const room = Math.max(0, MAX_BATCH - urgent.length);
-  const batch = urgent.concat(queue.length <= room ? queue : queue.slice(0, room));
-  queue = queue.length <= room ? [] : queue.slice(room);
+  let batch: { id: number; op: WriteOp }[];
+  urgentAlone = urgent.length > 0 && queue.length > 0 && !urgentAlone;
+  if (urgentAlone) {
+    batch = urgent;
+  } else {
+    const room = Math.max(0, MAX_BATCH - urgent.length);
+    batch = urgent.concat(queue.length <= room ? queue : queue.slice(0, room));
+    queue = queue.length <= room ? [] : queue.slice(room);
+  }
   urgent = [];
   // The rest waits for the next turn, after newly arrived writes have been read.
   if (queue.length > 0) schedule();
