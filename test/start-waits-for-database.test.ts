@@ -8,6 +8,7 @@ import { clusterEnv, writeClusterConfig } from './support/cluster-config.js';
 import { TEST_DATABASE_URL, dropSchema, freshSchemaName } from './support/postgres-schema.js';
 
 const API_KEY = 'tdk_start_waits_for_database_key_00000';
+const WAITING = 'opening the store: the database is not available; trying again';
 
 /**
  * A TCP door in front of PostgreSQL: while shut it hangs up on every connection at once (what clients of a
@@ -84,20 +85,33 @@ describe('starting while the database is away', () => {
       lineFallbackAfter: '1m',
       smsFallbackAfter: '1m',
     });
-    const opening = setTimeout(() => door!.open(), 3_000);
+    // The door opens once both processes have met it and said they wait (at most 30 s: then the checks below
+    // fail), however long their start takes on a busy machine.
+    const waited = (name: string) => {
+      try {
+        return readFileSync(cluster!.logFile(name), 'utf8').includes(WAITING);
+      } catch {
+        return false;
+      }
+    };
+    const shutUntil = Date.now() + 30_000;
+    const opening = setInterval(() => {
+      if ((waited('api-1') && waited('worker-1')) || Date.now() > shutUntil) {
+        clearInterval(opening);
+        door!.open();
+      }
+    }, 100);
     try {
       // Both at once, so each meets the shut door (startAll would start the worker after the api is up).
       await Promise.all([cluster.start('api-1', 60_000), cluster.start('worker-1', 60_000)]);
     } finally {
-      clearTimeout(opening);
+      clearInterval(opening);
     }
     expect(cluster.exits).toEqual([]);
     expect(await cluster.ready('api-1')).toBe(true);
     expect(await cluster.ready('worker-1')).toBe(true);
     for (const name of ['api-1', 'worker-1']) {
-      expect(readFileSync(cluster.logFile(name), 'utf8')).toContain(
-        'opening the store: the database is not available; trying again',
-      );
+      expect(readFileSync(cluster.logFile(name), 'utf8')).toContain(WAITING);
     }
     // The key the api registered once the database answered works.
     const response = await fetch(`${cluster.apiUrl}/v1/messages?limit=1`, {
