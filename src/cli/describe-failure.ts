@@ -1,3 +1,5 @@
+import { codeOf, errorChain } from '../core/error-chain.js';
+
 /**
  * What an operator can do about a failure, by the code the system or the database gave it (Node's errno codes,
  * PostgreSQL's SQLSTATE, SQLite's result codes).
@@ -26,16 +28,11 @@ const HINTS: Readonly<Record<string, string>> = {
   SQLITE_CANTOPEN:
     'SQLite のファイルを開けません。TODOKE_DATA_DIR が存在し書き込めるかを確認してください / SQLite cannot open its file: check that TODOKE_DATA_DIR exists and is writable',
   SQLITE_BUSY:
-    '別の todoke がこのデータディレクトリを使っています / Another todoke is using this data directory',
+    'データベースが別の接続にロックされています。別の todoke がこのデータディレクトリを使っていないか確認してください / The database is locked by another connection: check that no other todoke uses this data directory',
   SQLITE_READONLY: 'SQLite のファイルが読み取り専用です / The SQLite file is read-only',
   SQLITE_FULL: 'ディスクがいっぱいです / The disk is full',
   ENOSPC: 'ディスクがいっぱいです / The disk is full',
 };
-
-function codeOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
-}
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) {
@@ -47,26 +44,12 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
-/** The error and its causes, outermost first (a cycle or a very deep chain is cut short). */
-function chainOf(error: unknown): unknown[] {
-  const chain: unknown[] = [];
-  let current: unknown = error;
-  while (current !== undefined && current !== null && chain.length < 8 && !chain.includes(current)) {
-    chain.push(current);
-    current =
-      current instanceof AggregateError && current.errors.length > 0 && !(current as Error).cause
-        ? current.errors[0]
-        : (current as { cause?: unknown }).cause;
-  }
-  return chain;
-}
-
 /**
  * What a failed command prints: the error with its code, each cause under it, and, where the code is one an
  * operator can act on, what to check. Japanese first, with English.
  */
 export function describeFailure(error: unknown): string {
-  const chain = chainOf(error);
+  const chain = errorChain(error);
   const lines: string[] = [];
   let shown = '';
   chain.forEach((e, i) => {

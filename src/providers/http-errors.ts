@@ -1,3 +1,4 @@
+import { errorChain } from '../core/error-chain.js';
 import type { SendOutcome } from '../core/outcome.js';
 
 /**
@@ -54,10 +55,9 @@ export function classifyNetworkError(error: unknown): SendOutcome {
 
 /** The error's code, looking through `cause` and the first error of an AggregateError (happy-eyeballs connect). */
 function errorCode(error: unknown): string | undefined {
-  for (let e = error, depth = 0; e !== null && typeof e === 'object' && depth < 4; depth++) {
+  for (const e of errorChain(error, 4)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    e = e instanceof AggregateError ? e.errors[0] : (e as { cause?: unknown }).cause;
   }
   return undefined;
 }

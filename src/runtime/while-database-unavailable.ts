@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
+import { errorChain } from '../core/error-chain.js';
 
 /**
  * SQLSTATEs of a server that is going away, coming back or unreachable: class 08 (connection exception) and
@@ -11,7 +12,8 @@ const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIM
 
 /** Whether the error, or one it was caused by, says the database is away for now rather than that the step is wrong. */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (const e of errorChain(error, 5)) {
+    if (!(e instanceof Error)) break;
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') {
       if (code.startsWith('08') || UNAVAILABLE_STATES.has(code) || UNREACHABLE_ERRNOS.has(code)) return true;
