@@ -13,7 +13,7 @@ const USAGE = `npm run chaos -- [options]
   --workers N                    worker processes beside the api process on PostgreSQL (default 3)
   --kills N                      SIGKILLs per run, each process restarted (default 12)
   --window SECONDS               how long the chaos lasts (default: from the size, 30–150 s)
-  --time-limit SECONDS           a run gives up after this (default 300)
+  --time-limit SECONDS           the chaos and the wait for every message to be final give up after this (default 300)
   --no-postgres-restart          skip the PostgreSQL restart
   --no-faults                    inject no provider faults
   --seed N                       repeat a run's random choices

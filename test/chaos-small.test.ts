@@ -16,6 +16,8 @@ describe('chaos, small', () => {
       windowMs: 20_000,
       restartPostgres: false,
       faults: [{ provider: 'line', kind: '5xx', count: 30 }],
+      // Start-up (~11 s on a busy machine) + the last alert accepted (~17 s, after the kills) + the LINE fallback
+      // (20 s) + an SMS and its receipt (up to 15 s) is about 65 s; the checks after it take a few seconds more.
       timeLimitMs: 110_000,
       timing: {
         // Above an api restart on a busy machine plus the webhook retries' backoff: a delivery event held up by

@@ -50,7 +50,9 @@ export function formatChaosReport(r: ChaosReport): string {
     [
       'all final after',
       r.settledAfterMs === null ? 'not settled' : s(r.settledAfterMs),
-      `whole run ${s(r.totalMs)}`,
+      r.settledAfterMs === null
+        ? `still open: ${openList(r.openAtDeadline)}; whole run ${s(r.totalMs)}`
+        : `whole run ${s(r.totalMs)}`,
     ],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
@@ -148,4 +150,11 @@ function faultLines(r: ChaosReport): string[] {
     '  provider faults:',
     ...r.faults.map((f) => `    ${s(f.at).padStart(7)}  ${describeFault(f.fault)}: ${f.result}`),
   ];
+}
+
+function openList(open: Record<string, number>): string {
+  const entries = Object.entries(open);
+  return entries.length === 0
+    ? 'unknown'
+    : entries.map(([status, count]) => `${status} ${n(count)}`).join(', ');
 }

@@ -37,7 +37,10 @@ export interface ChaosOptions {
   windowMs: number;
   restartPostgres: boolean;
   faults: FaultSpec[];
-  /** The whole run, set-up and checks included, gives up after this. */
+  /**
+   * From the start of the run, set-up included: the chaos and the wait for every message to be final give up after
+   * this. The checks that follow (reading the ledger and the API) take what they take.
+   */
   timeLimitMs: number;
   timing: ChaosTiming;
   lineRateLimit: number;
@@ -60,6 +63,8 @@ export interface ChaosReport {
   enqueueRetries: number;
   /** From the first batch until every message was final (null: not within the time limit). */
   settledAfterMs: number | null;
+  /** Messages not yet final when the wait gave up, by status (empty when it settled). */
+  openAtDeadline: Record<string, number>;
   totalMs: number;
   dir: string;
   /** Everything that makes the run fail, in words. */
@@ -145,7 +150,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     try {
       await enqueued;
       await chaos;
-      const settledAfterMs = await settle(cluster.apiUrl, o.recipients, startedAt, hardDeadline - 60_000);
+      const settled = await settle(cluster.apiUrl, o.recipients, startedAt, hardDeadline);
       // Anything still in flight (a late delivery, a duplicate) shows in the ledger within the longest delay.
       await sleep(o.timing.maxLineDelayMs + 2_000);
       await director.stopWatchdog();
@@ -160,7 +165,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         postgres: director.postgres,
         faults: director.faults,
         enqueueRetries,
-        settledAfterMs,
+        settledAfterMs: settled.afterMs,
+        openAtDeadline: settled.open,
         totalMs: Date.now() - began,
         dir: env.dir,
         violations: [],
@@ -176,23 +182,28 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Waits until the API holds every message and none is left unfinished; the time taken, or null at the deadline. */
+/**
+ * Waits until the API holds every message and none is left unfinished: the time taken, or null at the deadline with
+ * what was still open (by status, "not in the API" for those it does not hold yet).
+ */
 async function settle(
   apiUrl: string,
   count: number,
   startedAt: number,
   deadline: number,
-): Promise<number | null> {
-  while (Date.now() < deadline) {
+): Promise<{ afterMs: number | null; open: Record<string, number> }> {
+  let open: Record<string, number> = { 'not in the API': count };
+  for (;;) {
     const depth = await queueDepth(apiUrl);
     if (depth) {
       const total = Object.values(depth).reduce((a, b) => a + b, 0);
-      const open = Object.entries(depth).reduce((n, [s, c]) => n + (FINAL_STATUSES.has(s) ? 0 : c), 0);
-      if (total >= count && open === 0) return Date.now() - startedAt;
+      open = Object.fromEntries(Object.entries(depth).filter(([s, c]) => c > 0 && !FINAL_STATUSES.has(s)));
+      if (total < count) open['not in the API'] = count - total;
+      if (Object.keys(open).length === 0) return { afterMs: Date.now() - startedAt, open };
     }
+    if (Date.now() >= deadline) return { afterMs: null, open };
     await sleep(1_000);
   }
-  return null;
 }
 
 async function verify(
@@ -250,7 +261,8 @@ function violationsOf(r: ChaosReport): string[] {
   for (const k of r.kills) if (k.error) out.push(`${k.name} did not come back after its SIGKILL: ${k.error}`);
   if (r.kills.length < r.options.kills)
     out.push(`only ${r.kills.length} of ${r.options.kills} SIGKILLs happened`);
-  if (r.settledAfterMs === null) out.push('the run did not settle within its time limit');
+  if (r.settledAfterMs === null)
+    out.push(`the run did not settle within its time limit: ${formatDepth(r.openAtDeadline)} still open`);
   return out;
 }
 
