@@ -146,7 +146,8 @@ describe('AccountLimiter with a shared (cluster-wide) limit', () => {
     );
     const elapsed = (performance.now() - start) / 1000;
     maxPerSecond(sends, limit);
-    expect(900 / elapsed).toBeGreaterThan(limit * 0.85);
+    // Not starved by the sharing (grants answered too late lapse, so a busy machine costs rate, never safety).
+    expect(900 / elapsed).toBeGreaterThan(limit * 0.7);
   });
 
   it('sends a shared grant within its time to use, counted from the asking: a slow answer shortens it', async () => {
