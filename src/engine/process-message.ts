@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { applyOutcome } from '../core/apply-outcome.js';
 import type { Decision } from '../core/decision.js';
 import { isKnownUnreachable } from '../core/reachability.js';
@@ -30,25 +31,42 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
   try {
     return await workMessage(ctx, latest);
   } catch (error) {
-    // A store error (the database restarting, a lost connection): hand the message back due in a moment rather
-    // than holding it for the rest of its lease. Best effort, and only at the version last seen: if anything
-    // moved on since (a request may be in flight), the lease runs out as usual instead.
-    const { id, version } = latest.message;
-    await ctx.store
-      .commit({
-        message: {
-          id,
-          expectVersion: version,
-          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() + RETRY_AFTER_ERROR_MS },
-        },
-      })
-      .catch(() => false);
+    await handBackAfterError(ctx, latest.message);
     throw error;
   }
 }
 
 /** How soon a message whose processing failed on a store error is due again. */
 const RETRY_AFTER_ERROR_MS = 1_000;
+/** Pauses between tries of that hand-back while the store keeps failing (a pool replacing its lost connections). */
+const HAND_BACK_PAUSES_MS = [100, 250, 500, 1_000, 2_000];
+
+/**
+ * After a store error (the database restarting, a lost connection): hands the message back due in a moment rather
+ * than holding it for the rest of its lease, which would delay an alert by half a minute. Only at the version last
+ * seen: if anything moved on since (a receipt, a commit whose answer was lost), the compare-and-set refuses and
+ * the lease runs out as usual. The first try often fails like the write before it (the pool hands out another
+ * connection the same failure broke), so it is tried again for a few seconds.
+ */
+async function handBackAfterError(ctx: EngineContext, message: MessageRecord): Promise<void> {
+  const change = {
+    message: {
+      id: message.id,
+      expectVersion: message.version,
+      patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() + RETRY_AFTER_ERROR_MS },
+    },
+  };
+  for (let tries = 0; ; tries++) {
+    try {
+      await ctx.store.commit(change);
+      return;
+    } catch {
+      const pause = HAND_BACK_PAUSES_MS[tries];
+      if (pause === undefined) return;
+      await sleep(pause);
+    }
+  }
+}
 
 async function workMessage(
   ctx: EngineContext,
@@ -92,7 +110,7 @@ async function workMessage(
       continue;
     }
 
-    const next = await sendOnce(ctx, message, decision, attempts);
+    const next = await sendOnce(ctx, latest, decision, attempts);
     if (next === 'missing') return next;
     if (next === 'gone') return;
     message = next;
@@ -110,10 +128,11 @@ async function workMessage(
 /** Makes one request for the decision's send, then records its outcome. Returns the message as it now stands. */
 async function sendOnce(
   ctx: EngineContext,
-  message: MessageRecord,
+  latest: { message: MessageRecord },
   decision: Decision,
   attempts: AttemptRecord[],
 ): Promise<MessageRecord | 'gone' | 'missing'> {
+  let message = latest.message;
   const send = decision.send!;
   const account = ctx.accounts.get(send.account)!;
   let slot: Slot;
@@ -150,6 +169,9 @@ async function sendOnce(
       return (await ctx.store.getMessage(message.id)) ?? 'missing';
     }
     message = afterChange(message, change, now);
+    // A store error from here on hands the message back at this version, its attempt left "sending": whoever takes
+    // it next reads that as an unknown outcome, as after a crash.
+    latest.message = message;
     countFallbacks(ctx, decision);
     try {
       // The rate limit's hard cap is taken here, at the moment of sending (and counted when the request is written).
