@@ -3,6 +3,7 @@ import type { MessageRecord } from '../store/records.js';
 import { applyPendingReceipts } from './apply-receipts.js';
 import { bulkCap } from './bulk-cap.js';
 import type { EngineContext } from './engine-context.js';
+import { handBackChange } from './hand-back.js';
 import { processMessage } from './process-message.js';
 import { pruneAppliedReceipts } from './prune-receipts.js';
 import { Throughput } from './throughput.js';
@@ -112,15 +113,7 @@ export class Engine {
       return;
     }
     // Stopped in between: hand the message back, due now, rather than leaving it leased until the lease ends.
-    void this.ctx.store
-      .commit({
-        message: {
-          id: message.id,
-          expectVersion: message.version,
-          patch: { leaseOwner: null, leaseUntil: null, nextRunAt: this.ctx.clock.now() },
-        },
-      })
-      .catch(() => false);
+    void this.ctx.store.commit({ message: handBackChange(message, this.ctx.clock.now()) }).catch(() => false);
   }
 
   /** Messages are due now: skip the rest of the current sleep. */

@@ -8,6 +8,7 @@ import type { AttemptRecord, MessageRecord, ReachabilityRecord } from '../store/
 import type { Channel } from '../core/channels.js';
 import { LimiterClosedError, type Slot } from './account-limiter.js';
 import { decideWithDeliveryRules } from './delivery-rules.js';
+import { handBackChange } from './hand-back.js';
 import type { EngineContext } from './engine-context.js';
 import { lookUpOverdueReceipts } from './look-up-overdue.js';
 import { requestFor } from './request-for.js';
@@ -49,13 +50,7 @@ const HAND_BACK_PAUSES_MS = [100, 250, 500, 1_000, 2_000];
  * connection the same failure broke), so it is tried again for a few seconds.
  */
 async function handBackAfterError(ctx: EngineContext, message: MessageRecord): Promise<void> {
-  const change = {
-    message: {
-      id: message.id,
-      expectVersion: message.version,
-      patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() + RETRY_AFTER_ERROR_MS },
-    },
-  };
+  const change = { message: handBackChange(message, ctx.clock.now() + RETRY_AFTER_ERROR_MS) };
   for (let tries = 0; ; tries++) {
     try {
       await ctx.store.commit(change);
@@ -180,11 +175,7 @@ async function sendOnce(
       // Stopping before the request left: it was never sent, so the attempt fails and the message is due again.
       if (error instanceof LimiterClosedError) {
         await ctx.store.commit({
-          message: {
-            id: message.id,
-            expectVersion: message.version,
-            patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
-          },
+          message: handBackChange(message, ctx.clock.now()),
           attempts: [
             { id: attempt.id, to: 'failed', patch: { errorClass: 'not_sent', errorCode: 'engine_stopped' } },
           ],
@@ -273,13 +264,7 @@ async function recordOutcome(
 
 /** Stopping before a request was prepared: hand the message back as it was, due now, for whoever runs next. */
 async function handBack(ctx: EngineContext, message: MessageRecord): Promise<'gone'> {
-  await ctx.store.commit({
-    message: {
-      id: message.id,
-      expectVersion: message.version,
-      patch: { leaseOwner: null, leaseUntil: null, nextRunAt: ctx.clock.now() },
-    },
-  });
+  await ctx.store.commit({ message: handBackChange(message, ctx.clock.now()) });
   return 'gone';
 }
 
