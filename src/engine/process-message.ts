@@ -39,15 +39,18 @@ export async function processMessage(ctx: EngineContext, claimed: MessageRecord)
 
 /** How soon a message whose processing failed on a store error is due again. */
 const RETRY_AFTER_ERROR_MS = 1_000;
-/** Pauses between tries of that hand-back while the store keeps failing (a pool replacing its lost connections). */
-const HAND_BACK_PAUSES_MS = [100, 250, 500, 1_000, 2_000];
+/**
+ * Pauses between tries of that hand-back while the store keeps failing: a pool replacing its lost connections
+ * takes a moment, a database restart or failover some seconds. About 16 s in all, and never past the lease.
+ */
+const HAND_BACK_PAUSES_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000];
 
 /**
  * After a store error (the database restarting, a lost connection): hands the message back due in a moment rather
  * than holding it for the rest of its lease, which would delay an alert by half a minute. Only at the version last
  * seen: if anything moved on since (a receipt, a commit whose answer was lost), the compare-and-set refuses and
  * the lease runs out as usual. The first try often fails like the write before it (the pool hands out another
- * connection the same failure broke), so it is tried again for a few seconds.
+ * connection the same failure broke), so it is tried again for some seconds.
  */
 async function handBackAfterError(ctx: EngineContext, message: MessageRecord): Promise<void> {
   const change = { message: handBackChange(message, ctx.clock.now() + RETRY_AFTER_ERROR_MS) };
@@ -57,7 +60,9 @@ async function handBackAfterError(ctx: EngineContext, message: MessageRecord): P
       return;
     } catch {
       const pause = HAND_BACK_PAUSES_MS[tries];
-      if (pause === undefined) return;
+      // Past its lease the message is any engine's to claim again: nothing left to hand back.
+      const leaseUntil = message.leaseUntil ?? Infinity;
+      if (pause === undefined || ctx.clock.now() + pause >= leaseUntil) return;
       await sleep(pause);
     }
   }
