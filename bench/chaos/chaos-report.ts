@@ -1,6 +1,6 @@
 import type { Finding } from './check-delivery.js';
 import { describeFault } from './faults.js';
-import type { ChaosReport } from './run-chaos.js';
+import { formatDepth, type ChaosReport } from './run-chaos.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -51,7 +51,7 @@ export function formatChaosReport(r: ChaosReport): string {
       'all final after',
       r.settledAfterMs === null ? 'not settled' : s(r.settledAfterMs),
       r.settledAfterMs === null
-        ? `still open: ${openList(r.openAtDeadline)}; whole run ${s(r.totalMs)}`
+        ? `still open: ${formatDepth(r.openAtDeadline)}; whole run ${s(r.totalMs)}`
         : `whole run ${s(r.totalMs)}`,
     ],
   ];
@@ -150,11 +150,4 @@ function faultLines(r: ChaosReport): string[] {
     '  provider faults:',
     ...r.faults.map((f) => `    ${s(f.at).padStart(7)}  ${describeFault(f.fault)}: ${f.result}`),
   ];
-}
-
-function openList(open: Record<string, number>): string {
-  const entries = Object.entries(open);
-  return entries.length === 0
-    ? 'unknown'
-    : entries.map(([status, count]) => `${status} ${n(count)}`).join(', ');
 }

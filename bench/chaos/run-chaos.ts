@@ -266,7 +266,8 @@ function violationsOf(r: ChaosReport): string[] {
   return out;
 }
 
-function formatDepth(depth: Record<string, number>): string {
+/** Messages by status, e.g. `sending 12, queued 3`; statuses with none left out. */
+export function formatDepth(depth: Record<string, number>): string {
   return Object.entries(depth)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${s} ${n}`)
